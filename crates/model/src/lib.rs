@@ -1,0 +1,25 @@
+//! Wire types, validators and the request descriptor shared by the Shipshape console and server.
+//!
+//! Nothing here knows about HTTP servers, databases or the DOM: the console and the server both
+//! depend on this crate so that they agree on shapes and verdicts.
+
+pub mod entity;
+pub mod error;
+pub mod job;
+pub mod paging;
+pub mod request;
+pub mod role;
+pub mod severity;
+pub mod snippet;
+pub mod time;
+pub mod version;
+
+pub use entity::*;
+pub use error::{ErrorBody, FieldProblem, Span};
+pub use job::{Job, JobStatus};
+pub use paging::{BulkLimit, PageNumber, PageSize, SortOrder, SortSpec};
+pub use request::{Body, Method, RequestSpec};
+pub use role::Role;
+pub use severity::SeverityCounts;
+pub use time::EpochMillis;
+pub use version::SensorVersion;

@@ -1,0 +1,239 @@
+//! Paging and sorting parameters, parsed at the edge (`TryFrom`) so nothing past it re-checks.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Rows per page: 1–1000, default 50.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u32")]
+pub struct PageSize(u32);
+
+impl PageSize {
+    pub const MIN: u32 = 1;
+    pub const MAX: u32 = 1000;
+    pub const DEFAULT: PageSize = PageSize(50);
+    /// The sizes the console offers.
+    pub const CHOICES: [u32; 5] = [25, 50, 100, 250, 1000];
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for PageSize {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl TryFrom<i64> for PageSize {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        if (i64::from(Self::MIN)..=i64::from(Self::MAX)).contains(&v) {
+            Ok(Self(v as u32))
+        } else {
+            Err(format!(
+                "pageSize must be between {} and {}, not {v}",
+                Self::MIN,
+                Self::MAX
+            ))
+        }
+    }
+}
+
+impl From<PageSize> for u32 {
+    fn from(p: PageSize) -> u32 {
+        p.0
+    }
+}
+
+/// A 1-based page number; `0` is treated as 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u32")]
+pub struct PageNumber(u32);
+
+impl PageNumber {
+    pub const FIRST: PageNumber = PageNumber(1);
+    /// Deeper pages than this are refused: nobody pages a million rows 50 at a time, and the
+    /// bulk `/list` endpoints exist for that.
+    pub const MAX: u32 = 1_000_000;
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for PageNumber {
+    fn default() -> Self {
+        Self::FIRST
+    }
+}
+
+impl TryFrom<i64> for PageNumber {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        match v {
+            0 => Ok(Self(1)),
+            1.. if v <= i64::from(Self::MAX) => Ok(Self(v as u32)),
+            _ if v < 0 => Err(format!("pageNumber must be 1 or more, not {v}")),
+            _ => Err(format!("pageNumber must be at most {}, not {v}", Self::MAX)),
+        }
+    }
+}
+
+impl From<PageNumber> for u32 {
+    fn from(p: PageNumber) -> u32 {
+        p.0
+    }
+}
+
+/// Rows per bulk `/list` page: 1–250, default 50.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u32")]
+pub struct BulkLimit(u32);
+
+impl BulkLimit {
+    pub const MAX: u32 = 250;
+    pub const DEFAULT: BulkLimit = BulkLimit(50);
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for BulkLimit {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl TryFrom<i64> for BulkLimit {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        if (1..=i64::from(Self::MAX)).contains(&v) {
+            Ok(Self(v as u32))
+        } else {
+            Err(format!(
+                "limit must be between 1 and {}, not {v}",
+                Self::MAX
+            ))
+        }
+    }
+}
+
+impl From<BulkLimit> for u32 {
+    fn from(p: BulkLimit) -> u32 {
+        p.0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+impl SortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        }
+    }
+
+    pub fn flip(self) -> Self {
+        match self {
+            SortOrder::Asc => SortOrder::Desc,
+            SortOrder::Desc => SortOrder::Asc,
+        }
+    }
+}
+
+/// `token:asc` or `token:desc`. Whether the token is sortable is the catalogue's business
+/// (the server checks it against the entity's QQL tokens).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SortSpec {
+    pub token: String,
+    pub order: SortOrder,
+}
+
+impl SortSpec {
+    pub fn new(token: impl Into<String>, order: SortOrder) -> Self {
+        Self {
+            token: token.into(),
+            order,
+        }
+    }
+
+    /// The default sort of every list: newest first.
+    pub fn default_created() -> Self {
+        Self::new("created", SortOrder::Desc)
+    }
+}
+
+impl std::str::FromStr for SortSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let (token, order) = match s.rsplit_once(':') {
+            Some((t, o)) => (t.trim(), o.trim()),
+            None => (s, "asc"),
+        };
+        if token.is_empty() {
+            return Err(format!("sort '{s}' needs a token, such as created:desc"));
+        }
+        let order = match order.to_ascii_lowercase().as_str() {
+            "asc" => SortOrder::Asc,
+            "desc" => SortOrder::Desc,
+            _ => return Err(format!("sort order must be asc or desc, not '{order}'")),
+        };
+        Ok(Self::new(token, order))
+    }
+}
+
+impl fmt::Display for SortSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.token, self.order.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_size_bounds() {
+        assert!(PageSize::try_from(0).is_err());
+        assert!(PageSize::try_from(1001).is_err());
+        assert_eq!(PageSize::try_from(1000).unwrap().get(), 1000);
+        assert_eq!(PageSize::default().get(), 50);
+    }
+
+    #[test]
+    fn page_number_zero_means_first() {
+        assert_eq!(PageNumber::try_from(0).unwrap().get(), 1);
+        assert!(PageNumber::try_from(-1).is_err());
+        assert!(PageNumber::try_from(i64::MAX).is_err());
+    }
+
+    #[test]
+    fn bulk_limit_bounds() {
+        assert!(BulkLimit::try_from(251).is_err());
+        assert_eq!(BulkLimit::try_from(250).unwrap().get(), 250);
+    }
+
+    #[test]
+    fn sort_spec_parses_and_prints() {
+        let s: SortSpec = "created:desc".parse().unwrap();
+        assert_eq!(s, SortSpec::new("created", SortOrder::Desc));
+        assert_eq!(s.to_string(), "created:desc");
+        assert_eq!("name".parse::<SortSpec>().unwrap().order, SortOrder::Asc);
+        assert_eq!(
+            "name:DESC".parse::<SortSpec>().unwrap().order,
+            SortOrder::Desc
+        );
+        assert!("name:up".parse::<SortSpec>().is_err());
+        assert!(":asc".parse::<SortSpec>().is_err());
+    }
+}
