@@ -9,6 +9,7 @@ pub mod job;
 pub mod paging;
 pub mod request;
 pub mod role;
+pub mod sensor_update;
 pub mod severity;
 pub mod snippet;
 pub mod time;

@@ -1,1 +1,99 @@
-fn main() {}
+//! `shipshape`: serve the API and console, seed demo data, manage users.
+
+use anyhow::Context;
+use clap::Parser;
+use shipshape_server::config::{Cli, Command, SeedArgs, ServeArgs, UserCommand};
+use shipshape_server::store::Store;
+use shipshape_server::{demo, ensure_admin, listener, routes, AppState};
+use std::io::Read;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Seed(args) => seed(args).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    database_url,
+                },
+        } => {
+            let role: shipshape_model::Role = role.parse().map_err(anyhow::Error::msg)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            if password.chars().count() < 8 {
+                anyhow::bail!("the password must have at least 8 characters");
+            }
+            let store = Store::open(&database_url).await?;
+            let hash = shipshape_server::auth::password::hash_password(password)?;
+            store.upsert_user(&name, &hash, role).await?;
+            println!("user '{name}' saved with role {}", role.as_str());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.database_url).await?;
+    if let Some(password) =
+        ensure_admin(&store, std::env::var("SHIPSHAPE_ADMIN_PASSWORD").ok()).await?
+    {
+        println!("Created user 'admin' with password: {password}");
+        println!("(shown once; set SHIPSHAPE_ADMIN_PASSWORD to choose it, or add users with `shipshape user add`)");
+    }
+    if args.seed_demo_if_empty
+        && store
+            .count(shipshape_server::store::Entity::Sensor, &Default::default())
+            .await?
+            == 0
+    {
+        let stats = demo::seed(&store, &demo::DemoOptions::default()).await?;
+        println!("Seeded the demo fleet: {stats}");
+    }
+    let tls = match (&args.tls_cert, &args.tls_key, args.tls_self_signed) {
+        (Some(c), Some(k), _) => Some(listener::tls_from_files(c, k)?),
+        (_, _, true) => Some(listener::tls_self_signed()?),
+        _ => None,
+    };
+    let dist = args.dist.filter(|d| d.join("index.html").exists());
+    let state = AppState::new(store, dist, tls.is_some()).await?;
+    let app = routes::app(state);
+    let tcp = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
+    let addr = tcp.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{addr}");
+    listener::serve(tcp, app, tls, listener::shutdown_signal()).await
+}
+
+async fn seed(args: SeedArgs) -> anyhow::Result<()> {
+    if !args.demo {
+        anyhow::bail!("nothing to seed: pass --demo");
+    }
+    if !(args.scale > 0.0 && args.scale <= 1000.0) {
+        anyhow::bail!("--scale must be more than 0 and at most 1000");
+    }
+    let store = Store::open(&args.database_url).await?;
+    let opts = demo::DemoOptions {
+        scale: args.scale,
+        seed: args.seed,
+        now_ms: args.now.unwrap_or_else(shipshape_server::store::now_ms),
+    };
+    let started = std::time::Instant::now();
+    let stats = demo::seed(&store, &opts).await?;
+    println!("seeded {stats} in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Command-line configuration of the `shipshape` binary.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/shipshape.db";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "shipshape",
+    version,
+    about = "Shipshape container-security console server"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API and the console.
+    Serve(ServeArgs),
+    /// Fill the database with data.
+    Seed(SeedArgs),
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the chosen URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[arg(long, env = "SHIPSHAPE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// The built console (trunk's dist/); without it only the API is served.
+    #[arg(long)]
+    pub dist: Option<PathBuf>,
+    /// PEM certificate chain for HTTPS.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a certificate generated for this machine (for local use).
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls_self_signed: bool,
+    /// Seed the demo fleet when the database has no sensors yet.
+    #[arg(long)]
+    pub seed_demo_if_empty: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    /// The demo fleet (about 40 sensors, 400 images, 3,000 containers per unit of scale).
+    #[arg(long)]
+    pub demo: bool,
+    /// Multiplies the demo fleet.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Random seed (the same seed and anchor time give the same fleet).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Anchor time in epoch ms for the generated timestamps (default: now).
+    #[arg(long)]
+    pub now: Option<i64>,
+    #[arg(long, env = "SHIPSHAPE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add (or update) a user; the password is read from standard input.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["viewer", "operator", "admin"])]
+        role: String,
+        #[arg(long, env = "SHIPSHAPE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}

@@ -1,0 +1,140 @@
+//! `ApiError`: the one error type of the HTTP boundary. Its `IntoResponse` writes the
+//! compatible error body; internal causes are logged and never sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use shipshape_model::{ErrorBody, FieldProblem, Span};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Fields {
+        message: String,
+        details: Vec<FieldProblem>,
+    },
+    #[error("{message}")]
+    Qql { message: String, span: Span },
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::Fields { .. } | ApiError::Qql { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Fields {
+            message: format!("{field}: {message}"),
+            details: vec![FieldProblem {
+                field: field.to_string(),
+                message,
+            }],
+        }
+    }
+}
+
+/// `"400 BAD_REQUEST"`, as the Qualys API writes `errorCode`.
+pub fn error_code(status: StatusCode) -> String {
+    let reason = status
+        .canonical_reason()
+        .unwrap_or("ERROR")
+        .to_ascii_uppercase()
+        .replace([' ', '-'], "_");
+    format!("{} {}", status.as_u16(), reason)
+}
+
+pub fn error_body(status: StatusCode, message: impl Into<String>) -> ErrorBody {
+    ErrorBody {
+        error_code: error_code(status),
+        message: message.into(),
+        timestamp: chrono::Utc::now().timestamp_millis(),
+        details: Vec::new(),
+        span: None,
+    }
+}
+
+pub fn json_error_response(status: StatusCode, body: &ErrorBody) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut res = (status, bytes).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut body = match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                error_body(
+                    status,
+                    "The server could not complete the request; the error has been logged.",
+                )
+            }
+            other => error_body(status, other.to_string()),
+        };
+        match self {
+            ApiError::Fields { details, .. } => body.details = details,
+            ApiError::Qql { span, .. } => body.span = Some(span),
+            _ => {}
+        }
+        let mut res = json_error_response(status, &body);
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"shipshape\""),
+            );
+        }
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_read_like_the_qualys_api() {
+        assert_eq!(error_code(StatusCode::BAD_REQUEST), "400 BAD_REQUEST");
+        assert_eq!(error_code(StatusCode::NOT_FOUND), "404 NOT_FOUND");
+        assert_eq!(
+            error_code(StatusCode::PAYLOAD_TOO_LARGE),
+            "413 PAYLOAD_TOO_LARGE"
+        );
+    }
+}

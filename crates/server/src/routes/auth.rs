@@ -1,0 +1,75 @@
+//! `POST /auth`: form credentials in, bare JWT out (201, text/plain), as the Qualys API does.
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use shipshape_model::request::decode_query;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/auth", post(issue_token))
+}
+
+/// Form fields `username`, `password` (and `token=true`, `permissions=true`, ignored).
+#[utoipa::path(post, path = "/auth", tag = "auth",
+    request_body(content_type = "application/x-www-form-urlencoded", description = "username=…&password=…&token=true"),
+    responses((status = 201, description = "The JWT as text/plain", content_type = "text/plain", body = String),
+              (status = 401, description = "Wrong credentials", body = shipshape_model::ErrorBody)))]
+pub async fn issue_token(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("The body is not UTF-8 text.".into()))?;
+    let fields: Vec<(String, String)> = if ct.starts_with("application/json") {
+        let v: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| ApiError::BadRequest(format!("The JSON body is invalid: {e}")))?;
+        ["username", "password"]
+            .iter()
+            .filter_map(|k| {
+                v.get(*k)
+                    .and_then(|x| x.as_str())
+                    .map(|x| (k.to_string(), x.to_string()))
+            })
+            .collect()
+    } else {
+        decode_query(text)
+    };
+    let get = |name: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (Some(user), Some(pass)) = (get("username"), get("password")) else {
+        return Err(ApiError::Fields {
+            message: "username and password are required (form fields username=…&password=…)"
+                .into(),
+            details: ["username", "password"]
+                .iter()
+                .filter(|f| get(f).is_none())
+                .map(|f| shipshape_model::FieldProblem {
+                    field: f.to_string(),
+                    message: "is required".into(),
+                })
+                .collect(),
+        });
+    };
+    let row = state.check_password(user, pass).await?;
+    let token = state.tokens.issue(&row.username, row.role)?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        token,
+    )
+        .into_response())
+}

@@ -1,0 +1,176 @@
+//! Containers: list, bulk list, detail, findings, software, delete.
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::routes::bulk;
+use crate::routes::json;
+use crate::routes::params::{bulk_limit, list_query, RawQuery};
+use crate::store::Entity;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use shipshape_model::{
+    BulkResponse, ContainerVulnDetails, ContainerVulnResponse, ListResponse, SoftwareResponse,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/containers",
+            get(list_containers).delete(delete_containers),
+        )
+        .route("/containers/list", get(bulk_containers))
+        .route("/containers/{sha}", get(container_details))
+        .route("/containers/{sha}/vuln", get(container_vulns))
+        .route("/containers/{sha}/vuln/count", get(container_vuln_count))
+        .route("/containers/{sha}/software", get(container_software))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/containers", tag = "containers", params(crate::openapi::ListParams),
+    responses((status = 200, body = ListResponse<shipshape_model::Container>), (status = 400, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn list_containers(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    q: RawQuery,
+) -> Result<Response, ApiError> {
+    let filter = crate::filter::compile(Entity::Container, q.filter()?, crate::store::now_ms())?;
+    let lq = list_query(Entity::Container, &q, filter)?;
+    let (count, ids) = tokio::try_join!(
+        state.store.count(Entity::Container, &lq.filter),
+        state.store.page_ids(Entity::Container, &lq)
+    )?;
+    let data = state.store.containers_by_ids(&ids).await?;
+    Ok(json(&ListResponse { count, data }))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/containers/list", tag = "containers", params(crate::openapi::BulkParams),
+    responses((status = 200, body = BulkResponse<shipshape_model::ContainerDetails>,
+               headers(("Link" = String, description = "<next-url>;rel=next, absent on the last page")))),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn bulk_containers(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    q: RawQuery,
+) -> Result<Response, ApiError> {
+    let limit = bulk_limit(&q)?;
+    let after = bulk::parse_cursor(&q)?;
+    let filter = crate::filter::compile(Entity::Container, q.filter()?, crate::store::now_ms())?;
+    let mut ids = state
+        .store
+        .ids_after(Entity::Container, &filter, after, limit.get() + 1)
+        .await?;
+    let more = ids.len() > limit.get() as usize;
+    ids.truncate(limit.get() as usize);
+    let data = state.store.container_details_by_ids(&ids).await?;
+    let mut res = json(&BulkResponse { data });
+    if let (true, Some(last)) = (more, ids.last()) {
+        let (name, value) = bulk::link_header(&bulk::next_url(
+            &headers,
+            &uri,
+            state.tls,
+            &q,
+            &bulk::cursor(*last),
+        ));
+        res.headers_mut().insert(name, value);
+    }
+    Ok(res)
+}
+
+async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiError> {
+    state
+        .store
+        .container_ref(sha)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No container with sha or id '{sha}'.")))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}", tag = "containers",
+    params(("sha" = String, Path, description = "Full sha or 12-hex containerId")),
+    responses((status = 200, body = shipshape_model::ContainerDetails), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn container_details(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+    q: RawQuery,
+) -> Result<Response, ApiError> {
+    let (id, _) = find_container(&state, &sha).await?;
+    let mut d = state
+        .store
+        .container_details_by_ids(&[id])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound(format!("No container '{sha}'.")))?;
+    if !q.extensions() {
+        d.vuln_summary = None;
+    }
+    Ok(json(&d))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/vuln", tag = "containers",
+    params(("sha" = String, Path)), responses((status = 200, body = ContainerVulnResponse)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn container_vulns(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
+    let (id, image) = find_container(&state, &sha).await?;
+    let vulns = state.store.image_vulns(image).await?;
+    let vuln_summary = state.store.container_counts(id).await?;
+    Ok(json(&ContainerVulnResponse {
+        details: ContainerVulnDetails { vulns },
+        vuln_summary,
+    }))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/vuln/count", tag = "containers",
+    params(("sha" = String, Path)), responses((status = 200, body = shipshape_model::SeverityCounts)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn container_vuln_count(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
+    let (id, _) = find_container(&state, &sha).await?;
+    Ok(json(&state.store.container_counts(id).await?))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/software", tag = "containers",
+    params(("sha" = String, Path)), responses((status = 200, body = SoftwareResponse)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn container_software(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
+    let (_, image) = find_container(&state, &sha).await?;
+    let data = state.store.image_software(image).await?;
+    Ok(json(&SoftwareResponse {
+        count: data.len() as u64,
+        data,
+        software_count_by_severity: None,
+    }))
+}
+
+#[utoipa::path(delete, path = "/csapi/v1.3/containers", tag = "containers",
+    params(("containerIds" = Option<Vec<String>>, Query, description = "Repeated: containerIds=a&containerIds=b"),
+           ("filter" = Option<String>, Query, description = "QQL over containers")),
+    request_body(content = Option<shipshape_model::DeleteRequest>),
+    responses((status = 200, body = shipshape_model::DeletionJobRef), (status = 403, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn delete_containers(
+    user: AuthUser,
+    State(state): State<AppState>,
+    q: RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    crate::routes::deletes::delete_assets(state, user, Entity::Container, q, body).await
+}

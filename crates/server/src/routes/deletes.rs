@@ -1,0 +1,99 @@
+//! `DELETE /sensors|images|containers`: ids as repeated query parameters or a JSON body of ids
+//! or a QQL filter. Answers at once with a job id; the job does the work.
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::jobs::deletion::{self, Selection};
+use crate::routes::json;
+use crate::routes::params::RawQuery;
+use crate::store::Entity;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::response::Response;
+use shipshape_model::{DeleteRequest, DeletionJobRef, Role};
+
+/// Most ids one delete request may name.
+pub const MAX_IDS: usize = 10_000;
+
+fn ids_param(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Sensor => "sensorIds",
+        Entity::Image => "imageIds",
+        Entity::Container => "containerIds",
+    }
+}
+
+pub async fn delete_assets(
+    state: AppState,
+    user: AuthUser,
+    entity: Entity,
+    query: RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let field = ids_param(entity);
+    let mut ids = query.all(field);
+    let mut filter = query.filter()?.map(str::to_string);
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        let req: DeleteRequest = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("The JSON body is invalid: {e}")))?;
+        let given = match entity {
+            Entity::Sensor => req.sensor_ids,
+            Entity::Image => req.image_ids,
+            Entity::Container => req.container_ids,
+        };
+        ids.extend(
+            given
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        );
+        if req.filter.is_some() {
+            filter = req.filter;
+        }
+    }
+    let filter = filter.filter(|f| !f.trim().is_empty());
+    let selection = match (ids.is_empty(), filter) {
+        (false, Some(_)) => {
+            return Err(ApiError::BadRequest(format!(
+                "Give either {field} or a filter, not both."
+            )))
+        }
+        (true, None) => {
+            return Err(ApiError::field(
+                field,
+                format!(
+                    "name at least one id (or send a filter) to delete {}",
+                    entity.plural()
+                ),
+            ))
+        }
+        (false, None) if ids.len() > MAX_IDS => {
+            return Err(ApiError::field(
+                field,
+                format!("names {} ids; at most {MAX_IDS} per request", ids.len()),
+            ))
+        }
+        (false, None) => Selection::Ids(ids),
+        (true, Some(f)) => Selection::Filter(crate::filter::compile(
+            entity,
+            Some(&f),
+            crate::store::now_ms(),
+        )?),
+    };
+    let job_id = state
+        .store
+        .create_job(deletion::job_kind(entity), &user.name)
+        .await?;
+    tokio::spawn(deletion::run(
+        state.store.clone(),
+        job_id.clone(),
+        entity,
+        selection,
+        user.name,
+    ));
+    Ok(json(&DeletionJobRef {
+        deletion_job_id: job_id,
+    }))
+}

@@ -1,0 +1,29 @@
+//! `GET /csapi/v1.3/jobs/{id}` (extension): the outcome of a deletion.
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::routes::json;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/jobs/{id}", get(get_job))
+}
+
+#[utoipa::path(get, path = "/csapi/v1.3/jobs/{id}", tag = "jobs",
+    params(("id" = String, Path, description = "deletionJobId")),
+    responses((status = 200, body = shipshape_model::Job), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_job(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    match state.store.job(&id).await? {
+        Some(job) => Ok(json(&job)),
+        None => Err(ApiError::NotFound(format!("No job with id '{id}'."))),
+    }
+}

@@ -1,0 +1,137 @@
+//! HTTP routes. Each feature owns its router; `app` merges them with the layers every request
+//! goes through.
+
+pub mod auth;
+pub mod bulk;
+pub mod containers;
+pub mod deletes;
+pub mod health;
+pub mod images;
+pub mod jobs;
+pub mod params;
+pub mod sensors;
+
+use crate::error::{error_body, json_error_response};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (deletes by id lists are the biggest bodies).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// A request that takes longer is answered 408 (the work is dropped).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The asset endpoints, mounted under each API version.
+fn assets() -> Router<AppState> {
+    Router::new()
+        .merge(sensors::router())
+        .merge(images::router())
+        .merge(containers::router())
+}
+
+pub fn app(state: AppState) -> Router {
+    let v13 = assets().merge(jobs::router());
+    let api = Router::new()
+        .nest("/csapi/v1.3", v13)
+        .nest("/csapi/v1.1", assets())
+        .route("/csapi/v1.2/images", get(images::list_images))
+        .route("/csapi/openapi.json", get(crate::openapi::openapi_json))
+        .merge(auth::router())
+        .merge(health::router());
+    let mut router = api.route("/csapi", get(api_not_found)).route(
+        "/csapi/{*rest}",
+        get(api_not_found)
+            .post(api_not_found)
+            .put(api_not_found)
+            .delete(api_not_found),
+    );
+    if let Some(dist) = state.dist.clone() {
+        let index = dist.join("index.html");
+        router = router.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)));
+    } else {
+        router = router.fallback(|| async {
+            (
+                StatusCode::OK,
+                "Shipshape server is running. The console is not built: run `cargo xtask run`.",
+            )
+        });
+    }
+    router
+        .layer(middleware::from_fn(json_errors))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found(req: Request) -> Response {
+    let body = error_body(
+        StatusCode::NOT_FOUND,
+        format!("No API endpoint {} {}.", req.method(), req.uri().path()),
+    );
+    json_error_response(StatusCode::NOT_FOUND, &body)
+}
+
+/// Answers from layers and the router itself (405, 413, 408, bad JSON) become the API's error
+/// body too, so every `/csapi` and `/auth` error reads the same.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let api = {
+        let p = req.uri().path();
+        p.starts_with("/csapi") || p == "/auth"
+    };
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .unwrap_or_default();
+    let message = match String::from_utf8_lossy(&text).trim() {
+        "" => status.canonical_reason().unwrap_or("Error").to_string(),
+        t => t.to_string(),
+    };
+    let mut out = json_error_response(status, &error_body(status, message));
+    for (name, value) in parts.headers.iter() {
+        if name == header::ALLOW || name == header::WWW_AUTHENTICATE {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// A 200 JSON answer.
+pub fn json<T: serde::Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Err(e) => crate::error::ApiError::Internal(e.into()).into_response(),
+    }
+}

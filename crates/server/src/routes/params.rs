@@ -1,0 +1,151 @@
+//! Query-string parsing at the edge: repeated parameters, aliases (`pageNo`), bounds, sort
+//! tokens checked against the entity's sortable columns. Bad values are 400s that name the
+//! parameter.
+
+use crate::error::ApiError;
+use crate::store::{Entity, ListQuery, SqlFilter};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use shipshape_model::request::decode_query;
+use shipshape_model::{BulkLimit, PageNumber, PageSize, SortSpec};
+
+/// The decoded query string, in order, repeated names kept.
+#[derive(Clone, Debug, Default)]
+pub struct RawQuery(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for RawQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(RawQuery(
+            parts.uri.query().map(decode_query).unwrap_or_default(),
+        ))
+    }
+}
+
+impl RawQuery {
+    /// The last value of `name` (later values override earlier ones).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`; comma-separated values are split too.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// True when `include=extensions` was asked for.
+    pub fn extensions(&self) -> bool {
+        self.all("include")
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case("extensions"))
+    }
+
+    pub fn filter(&self) -> Result<Option<&str>, ApiError> {
+        match self.get("filter") {
+            Some(f) if f.chars().count() > 4096 => Err(ApiError::field(
+                "filter",
+                format!(
+                    "is {} characters long; the limit is 4,096",
+                    f.chars().count()
+                ),
+            )),
+            other => Ok(other),
+        }
+    }
+}
+
+/// A whole number from a query parameter, or a 400 that names it.
+pub fn int_param(q: &RawQuery, name: &str) -> Result<Option<i64>, ApiError> {
+    match q.get(name).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+            ApiError::field(
+                name,
+                format!("must be a whole number, not '{}'", truncate(v, 40)),
+            )
+        }),
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() > n {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Sortable tokens of an entity and their SQL.
+pub fn sort_columns(entity: Entity) -> &'static [(&'static str, &'static str)] {
+    match entity {
+        Entity::Sensor => crate::store::sensors::SORT_COLUMNS,
+        Entity::Image => crate::store::images::SORT_COLUMNS,
+        Entity::Container => crate::store::containers::SORT_COLUMNS,
+    }
+}
+
+pub fn sort_expr(entity: Entity, sort: &SortSpec) -> Result<&'static str, ApiError> {
+    sort_columns(entity)
+        .iter()
+        .find(|(t, _)| *t == sort.token)
+        .map(|(_, e)| *e)
+        .ok_or_else(|| {
+            let names: Vec<&str> = sort_columns(entity).iter().map(|(t, _)| *t).collect();
+            ApiError::field(
+                "sort",
+                format!(
+                    "'{}' is not a sortable token for {}; use one of: {}",
+                    sort.token,
+                    entity.plural(),
+                    names.join(", ")
+                ),
+            )
+        })
+}
+
+/// `filter`, `pageNumber`/`pageNo`, `pageSize`, `sort` of a list request.
+pub fn list_query(entity: Entity, q: &RawQuery, filter: SqlFilter) -> Result<ListQuery, ApiError> {
+    let size = match int_param(q, "pageSize")? {
+        Some(v) => PageSize::try_from(v).map_err(|e| ApiError::field("pageSize", e))?,
+        None => PageSize::default(),
+    };
+    let page_value = match int_param(q, "pageNumber")? {
+        Some(v) => Some(v),
+        None => int_param(q, "pageNo")?,
+    };
+    let page = match page_value {
+        Some(v) => PageNumber::try_from(v).map_err(|e| ApiError::field("pageNumber", e))?,
+        None => PageNumber::default(),
+    };
+    let sort = match q.get("sort").map(str::trim) {
+        None | Some("") => SortSpec::default_created(),
+        Some(s) => s
+            .parse::<SortSpec>()
+            .map_err(|e| ApiError::field("sort", e))?,
+    };
+    let sort_expr = sort_expr(entity, &sort)?;
+    Ok(ListQuery {
+        filter,
+        sort_expr,
+        order: sort.order,
+        page,
+        size,
+    })
+}
+
+pub fn bulk_limit(q: &RawQuery) -> Result<BulkLimit, ApiError> {
+    match int_param(q, "limit")? {
+        Some(v) => BulkLimit::try_from(v).map_err(|e| ApiError::field("limit", e)),
+        None => Ok(BulkLimit::default()),
+    }
+}
