@@ -11,7 +11,8 @@ use utoipa::{IntoParams, Modify, OpenApi};
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListParams {
-    /// QQL filter. Not supported yet by this build: a non-empty filter answers 400.
+    /// QQL filter, e.g. `state:RUNNING and vulnerabilities.severity:5` (see the QQL reference);
+    /// absent or empty selects everything. A bad query answers 400 with `message` and `span`.
     filter: Option<String>,
     /// 1-based page number (`pageNo` is an alias; 0 means 1).
     #[param(minimum = 0)]
@@ -33,7 +34,8 @@ pub struct BulkParams {
     /// Rows per page, 1–250 (default 50).
     #[param(minimum = 1, maximum = 250)]
     limit: Option<i64>,
-    /// QQL filter (not supported yet by this build).
+    /// QQL filter, e.g. `repo.repository:nginx`; absent or empty selects everything. A bad
+    /// query answers 400 with `message` and `span`.
     filter: Option<String>,
     /// Cursor from the previous page's `Link` header.
     pagination_query: Option<String>,

@@ -68,13 +68,14 @@ pub fn app(state: AppState) -> Router {
         });
     }
     router
-        .layer(middleware::from_fn(json_errors))
-        .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // Outside the limit and timeout layers, so their answers get the error body too.
+        .layer(middleware::from_fn(json_errors))
+        .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

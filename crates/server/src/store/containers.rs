@@ -27,6 +27,7 @@ pub const SORT_COLUMNS: &[(&str, &str)] = &[
     ("host.sensorUuid", "c.sensor_uuid"),
     ("cluster.name", "c.cluster_name"),
     ("cluster.namespace", "c.cluster_namespace"),
+    ("operatingSystem", "c.operating_system"),
 ];
 
 const COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, image_sha, created, \

@@ -24,6 +24,7 @@ pub const SORT_COLUMNS: &[(&str, &str)] = &[
     ("associatedContainersCount", "i.containers_count"),
     ("associatedHostsCount", "i.hosts_count"),
     ("architecture", "i.architecture"),
+    ("author", "i.author"),
 ];
 
 const COLUMNS: &str =

@@ -25,7 +25,13 @@ pub const SORT_COLUMNS: &[(&str, &str)] = &[
     ("platform", "s.platform"),
     ("os", "s.os"),
     ("dockerVersion", "s.docker_version"),
-    ("updateAvailable", "s.version_key"),
+    ("updateAvailable", crate::filter::targets::UPDATE_AVAILABLE),
+    ("hostUuid", "s.host_uuid"),
+    ("ipv6", "s.ipv6"),
+    ("macAddress", "s.mac_address"),
+    ("vulnSigVersion", "s.vuln_sig_version"),
+    ("privileged", "s.privileged"),
+    ("latestVersion", crate::filter::targets::LATEST_VERSION),
 ];
 
 const COLUMNS: &str = "id, uuid, sensor_id, name, hostname, host_uuid, ipv4, ipv6, mac_address, sensor_version, \

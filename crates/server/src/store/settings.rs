@@ -4,6 +4,10 @@ use super::{now_ms, Store};
 
 pub const JWT_SECRET: &str = "jwtSecret";
 pub const SENSOR_RELEASE: &str = "sensorRelease";
+/// The `version_key` of the latest release's version (a JSON string), kept in step with
+/// [`SENSOR_RELEASE`] by [`Store::put_setting`]: the QQL token `updateAvailable` compares each
+/// sensor's `version_key` with it in SQL (`filter::targets::UPDATE_AVAILABLE`).
+pub const SENSOR_RELEASE_KEY: &str = "sensorReleaseKey";
 
 /// The latest released sensor version the server knows (`PUT …/settings/sensorRelease`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -29,6 +33,14 @@ impl Store {
     }
 
     pub async fn put_setting(&self, key: &str, value: &serde_json::Value) -> sqlx::Result<i64> {
+        let version = self.write_setting(key, value).await?;
+        if key == SENSOR_RELEASE {
+            self.sync_release_key(value).await?;
+        }
+        Ok(version)
+    }
+
+    async fn write_setting(&self, key: &str, value: &serde_json::Value) -> sqlx::Result<i64> {
         let text = value.to_string();
         sqlx::query_scalar(
             "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?)
@@ -68,9 +80,52 @@ impl Store {
     }
 
     pub async fn sensor_release(&self) -> sqlx::Result<Option<SensorRelease>> {
-        Ok(self
-            .setting(SENSOR_RELEASE)
-            .await?
-            .and_then(|(v, _)| serde_json::from_value(v).ok()))
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT key, value FROM settings WHERE key IN (?, ?)")
+                .bind(SENSOR_RELEASE)
+                .bind(SENSOR_RELEASE_KEY)
+                .fetch_all(&self.pool)
+                .await?;
+        let get = |k: &str| {
+            rows.iter()
+                .find(|(key, _)| key == k)
+                .and_then(|(_, v)| serde_json::from_str::<serde_json::Value>(v).ok())
+        };
+        let release = get(SENSOR_RELEASE);
+        // A release written before the key existed (or by hand): bring the key in step.
+        let wanted = release.as_ref().and_then(release_key);
+        let stored = get(SENSOR_RELEASE_KEY).and_then(|v| v.as_str().map(str::to_string));
+        if wanted != stored {
+            self.sync_release_key(release.as_ref().unwrap_or(&serde_json::Value::Null))
+                .await?;
+        }
+        Ok(release.and_then(|v| serde_json::from_value(v).ok()))
     }
+
+    /// Writes (or removes) [`SENSOR_RELEASE_KEY`] for this release value.
+    async fn sync_release_key(&self, release: &serde_json::Value) -> sqlx::Result<()> {
+        match release_key(release) {
+            Some(k) => {
+                self.write_setting(SENSOR_RELEASE_KEY, &serde_json::Value::String(k))
+                    .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM settings WHERE key = ?")
+                    .bind(SENSOR_RELEASE_KEY)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        // Cached counts of `updateAvailable` filters depend on the release.
+        self.rows_changed();
+        Ok(())
+    }
+}
+
+/// The `version_key` of a `sensorRelease` value's version.
+fn release_key(release: &serde_json::Value) -> Option<String> {
+    release
+        .get("version")
+        .and_then(|v| v.as_str())
+        .and_then(super::sensors::version_key)
 }

@@ -1,0 +1,352 @@
+use crate::common::*;
+use std::collections::HashSet;
+
+fn uuids(v: &serde_json::Value) -> Vec<String> {
+    v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uuid"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_answer_count_and_data_with_the_default_page_size() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let stats = app.stats.clone().unwrap();
+    for (path, total) in [
+        ("/csapi/v1.3/sensors", stats.sensors),
+        ("/csapi/v1.3/images", stats.images),
+        ("/csapi/v1.3/containers", stats.containers),
+    ] {
+        let v = app.get_json(&t, path).await;
+        assert_eq!(v["count"].as_u64().unwrap(), total, "{path}");
+        assert_eq!(
+            v["data"].as_array().unwrap().len() as u64,
+            total.min(50),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn default_sort_is_created_descending() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let v = app
+        .get_json(&t, "/csapi/v1.3/containers?pageSize=100")
+        .await;
+    let created: Vec<i64> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["created"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(created.windows(2).all(|w| w[0] >= w[1]), "not newest first");
+}
+
+#[tokio::test]
+async fn paging_visits_every_row_once_in_a_stable_order_for_each_sort() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    // state has many ties: the row id breaks them, so pages never overlap.
+    for sort in [
+        "state:asc",
+        "state:desc",
+        "created:asc",
+        "isRoot:desc",
+        "host.hostname:asc",
+    ] {
+        let mut seen = HashSet::new();
+        let mut total = 0;
+        for page in 1..=4 {
+            let v = app
+                .get_json(
+                    &t,
+                    &format!("/csapi/v1.3/containers?sort={sort}&pageSize=1000&pageNumber={page}"),
+                )
+                .await;
+            total = v["count"].as_u64().unwrap();
+            for u in uuids(&v) {
+                assert!(seen.insert(u), "row repeated across pages with sort {sort}");
+            }
+        }
+        assert_eq!(
+            seen.len() as u64,
+            total,
+            "every row visited with sort {sort}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn page_number_aliases_and_zero_mean_the_same_page() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let a = app
+        .get_json(&t, "/csapi/v1.3/images?pageSize=10&pageNumber=2")
+        .await;
+    let b = app
+        .get_json(&t, "/csapi/v1.3/images?pageSize=10&pageNo=2")
+        .await;
+    assert_eq!(uuids(&a), uuids(&b));
+    let first = app
+        .get_json(&t, "/csapi/v1.3/images?pageSize=10&pageNumber=1")
+        .await;
+    let zero = app
+        .get_json(&t, "/csapi/v1.3/images?pageSize=10&pageNumber=0")
+        .await;
+    assert_eq!(uuids(&first), uuids(&zero));
+    assert_ne!(uuids(&first), uuids(&a));
+    let beyond = app
+        .get_json(&t, "/csapi/v1.3/images?pageSize=10&pageNumber=999")
+        .await;
+    assert_eq!(beyond["data"].as_array().unwrap().len(), 0);
+    assert_eq!(beyond["count"], a["count"]);
+}
+
+#[tokio::test]
+async fn page_size_bounds_are_1_to_1000() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    assert_eq!(
+        app.get_json(&t, "/csapi/v1.3/containers?pageSize=1").await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.get_json(&t, "/csapi/v1.3/containers?pageSize=1000")
+            .await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1000
+    );
+    for bad in ["0", "1001", "-5", "abc", "99999999999999999999999", "1.5"] {
+        let v = assert_error(
+            app.get(&t, &format!("/csapi/v1.3/containers?pageSize={bad}"))
+                .await,
+            400,
+        )
+        .await;
+        assert_eq!(v["details"][0]["field"], "pageSize", "{bad}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn sorting_by_each_sortable_token_works_and_orders_rows() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let v = app
+        .get_json(&t, "/csapi/v1.3/images?sort=size:asc&pageSize=200")
+        .await;
+    let sizes: Vec<i64> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["size"].as_i64().unwrap())
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]));
+    let v = app.get_json(&t, "/csapi/v1.3/sensors?sort=name:desc").await;
+    let names: Vec<String> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] >= w[1]));
+    for (entity, cols) in [
+        ("sensors", shipshape_server::store::sensors::SORT_COLUMNS),
+        ("images", shipshape_server::store::images::SORT_COLUMNS),
+        (
+            "containers",
+            shipshape_server::store::containers::SORT_COLUMNS,
+        ),
+    ] {
+        for (token, _) in cols {
+            for order in ["asc", "desc"] {
+                let res = app
+                    .get(
+                        &t,
+                        &format!("/csapi/v1.3/{entity}?sort={token}:{order}&pageSize=5"),
+                    )
+                    .await;
+                assert_eq!(res.status(), 200, "{entity} sort {token}:{order}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn bulk_list_follows_link_headers_and_visits_each_row_exactly_once() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let mut url = app.url("/csapi/v1.3/containers/list?limit=250");
+    let mut seen = HashSet::new();
+    let mut pages = 0;
+    loop {
+        let res = app.client.get(&url).bearer_auth(&t).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let link = res
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_string());
+        let v: serde_json::Value = res.json().await.unwrap();
+        let rows = v["data"].as_array().unwrap();
+        assert!(rows.len() <= 250);
+        for r in rows {
+            assert!(r.get("command").is_some(), "bulk rows are full details");
+            assert!(
+                seen.insert(r["uuid"].as_str().unwrap().to_string()),
+                "row seen twice"
+            );
+        }
+        pages += 1;
+        match link {
+            Some(l) => {
+                assert!(l.starts_with('<') && l.ends_with(">;rel=next"), "{l}");
+                url = l[1..l.len() - ">;rel=next".len()].to_string();
+                assert!(url.starts_with(&app.base), "absolute URL: {url}");
+                let q = url.split_once('?').unwrap().1;
+                assert!(q.starts_with("limit=250&"), "request params first: {url}");
+                assert!(q.contains("&paginationQuery="), "cursor last: {url}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as u64, app.stats.as_ref().unwrap().containers);
+    assert_eq!(pages, 12);
+}
+
+#[tokio::test]
+async fn bulk_list_sees_rows_added_while_paging() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let res = app
+        .client
+        .get(app.url("/csapi/v1.3/images/list?limit=100"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    let link = res.headers()["link"].to_str().unwrap().to_string();
+    // A new image arrives (copy of an existing row with a new id/sha) while the client pages.
+    sqlx::query(
+        "INSERT INTO images (uuid, image_id, sha, created, updated, size) VALUES ('new-uuid', 'ffffffffffff', ?, 1, 1, 10)",
+    )
+    .bind("f".repeat(64))
+    .execute(&app.store.pool)
+    .await
+    .unwrap();
+    let mut url = link[1..link.len() - ">;rel=next".len()].to_string();
+    let mut seen = 100;
+    let mut found_new = false;
+    loop {
+        let res = app.client.get(&url).bearer_auth(&t).send().await.unwrap();
+        let next = res
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_string());
+        let v: serde_json::Value = res.json().await.unwrap();
+        for r in v["data"].as_array().unwrap() {
+            seen += 1;
+            found_new |= r["uuid"] == "new-uuid";
+        }
+        match next {
+            Some(l) => url = l[1..l.len() - ">;rel=next".len()].to_string(),
+            None => break,
+        }
+    }
+    assert!(found_new);
+    assert_eq!(seen, app.stats.as_ref().unwrap().images + 1);
+}
+
+#[tokio::test]
+async fn link_header_is_written_capitalised_on_the_wire() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let addr = app.base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "GET /csapi/v1.3/images/list?limit=5 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {t}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    let head = text.split("\r\n\r\n").next().unwrap();
+    assert!(
+        head.lines().any(|l| l.starts_with("Link: <http://")),
+        "{head}"
+    );
+}
+
+#[tokio::test]
+async fn bulk_limit_bounds_and_bad_cursors_are_400() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    for q in [
+        "limit=0",
+        "limit=251",
+        "limit=x",
+        "paginationQuery=garbage",
+        "paginationQuery=c1.-4",
+    ] {
+        assert_error(
+            app.get(&t, &format!("/csapi/v1.3/images/list?{q}")).await,
+            400,
+        )
+        .await;
+    }
+    let v = app.get_json(&t, "/csapi/v1.3/images/list").await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 50);
+}
+
+#[tokio::test]
+async fn older_api_versions_are_served_too() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let v13 = app.get_json(&t, "/csapi/v1.3/images?pageSize=5").await;
+    let v12 = app.get_json(&t, "/csapi/v1.2/images?pageSize=5").await;
+    let v11 = app.get_json(&t, "/csapi/v1.1/images?pageSize=5").await;
+    assert_eq!(v13, v12);
+    assert_eq!(v13, v11);
+    for path in ["/csapi/v1.1/sensors", "/csapi/v1.1/containers"] {
+        assert_eq!(app.get(&t, path).await.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn extensions_appear_only_when_asked_for() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let plain = app.get_json(&t, "/csapi/v1.3/sensors?pageSize=100").await;
+    for s in plain["data"].as_array().unwrap() {
+        assert!(
+            s.get("deployment").is_none() && s.get("updateAvailable").is_none(),
+            "{s}"
+        );
+    }
+    let ext = app
+        .get_json(&t, "/csapi/v1.3/sensors?pageSize=100&include=extensions")
+        .await;
+    let rows = ext["data"].as_array().unwrap();
+    assert!(rows
+        .iter()
+        .all(|s| s["deployment"].is_string() && s["updateAvailable"].is_boolean()));
+    // Outdated sensors (below the latest release, compared as versions) are flagged.
+    for s in rows {
+        let v = s["sensorVersion"].as_str().unwrap();
+        let latest = s["latestVersion"].as_str().unwrap();
+        assert_eq!(
+            s["updateAvailable"].as_bool().unwrap(),
+            shipshape_model::version::update_available(v, latest)
+        );
+    }
+    assert!(rows.iter().any(|s| s["updateAvailable"] == true));
+    assert!(rows.iter().any(|s| s["updateAvailable"] == false));
+}

@@ -1,0 +1,14 @@
+//! HTTP-level tests of the API: each starts a real server on 127.0.0.1:0 with a fresh SQLite
+//! database and speaks HTTP to it. One binary (modules below) so it links once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod auth;
+mod bad_input;
+mod deletes;
+mod details;
+mod lists;
+mod seeding;
+mod serving;
+mod snippets;

@@ -1,0 +1,197 @@
+//! Test harness: a real server on 127.0.0.1:0 with a fresh SQLite database (seeded with the demo
+//! fleet) per test, and a client that speaks HTTP to it.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use shipshape_server::demo::{seed, DemoOptions, SeedStats};
+use shipshape_server::store::Store;
+use shipshape_server::{ensure_admin, listener, routes, AppState};
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+/// Fixed anchor so seeded data is identical across runs.
+pub const NOW: i64 = 1_790_000_000_000;
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub stats: Option<SeedStats>,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub struct Options {
+    pub seed: bool,
+    pub wrap: Option<Box<dyn FnOnce(Router) -> Router + Send>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            seed: true,
+            wrap: None,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(opts: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}", dir.path().join("test.db").display());
+    let store = Store::open(&url).await.expect("open store");
+    let stats = if opts.seed {
+        Some(
+            seed(
+                &store,
+                &DemoOptions {
+                    scale: 1.0,
+                    seed: 42,
+                    now_ms: NOW,
+                },
+            )
+            .await
+            .expect("seed"),
+        )
+    } else {
+        None
+    };
+    ensure_admin(&store, Some(ADMIN_PASSWORD.into()))
+        .await
+        .expect("admin");
+    let state = AppState::new(store.clone(), None, false)
+        .await
+        .expect("state");
+    let mut app = routes::app(state.clone());
+    if let Some(wrap) = opts.wrap {
+        app = wrap(app);
+    }
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = tcp.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = listener::serve(tcp, app, None, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        store,
+        state,
+        client: reqwest::Client::builder().build().expect("client"),
+        stats,
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A token for `user` through `POST /auth`.
+    pub async fn token_for(&self, user: &str, password: &str) -> String {
+        let res = self
+            .client
+            .post(self.url("/auth"))
+            .form(&[
+                ("username", user),
+                ("password", password),
+                ("token", "true"),
+            ])
+            .send()
+            .await
+            .expect("auth");
+        assert_eq!(res.status(), 201, "auth for {user}");
+        res.text().await.expect("token")
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token_for("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user with a role and returns a token for them.
+    pub async fn user_token(&self, name: &str, role: shipshape_model::Role) -> String {
+        let password = format!("{name}-password-123");
+        let hash = shipshape_server::auth::password::hash_password(&password).expect("hash");
+        self.store
+            .upsert_user(name, &hash, role)
+            .await
+            .expect("user");
+        self.token_for(name, &password).await
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, token: &str, path: &str) -> serde_json::Value {
+        let res = self.get(token, path).await;
+        let status = res.status();
+        let body = res.text().await.expect("body");
+        assert!(status.is_success(), "GET {path} → {status}: {body}");
+        serde_json::from_str(&body).expect("json")
+    }
+
+    /// Waits for a deletion job to finish and returns it.
+    pub async fn wait_job(&self, token: &str, id: &str) -> serde_json::Value {
+        for _ in 0..200 {
+            let job = self
+                .get_json(token, &format!("/csapi/v1.3/jobs/{id}"))
+                .await;
+            if job["status"] == "COMPLETED" || job["status"] == "FAILED" {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("job {id} did not finish");
+    }
+}
+
+/// Asserts the compatible error body: `errorCode` like "400 BAD_REQUEST", a message, a timestamp.
+pub async fn assert_error(res: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = res.text().await.expect("body");
+    assert!(
+        ct.starts_with("application/json"),
+        "content-type {ct} for body {body}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&body).expect("error body is JSON");
+    assert!(
+        v["errorCode"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with(&status.to_string()),
+        "{v}"
+    );
+    assert!(!v["message"].as_str().unwrap_or("").is_empty(), "{v}");
+    assert!(v["timestamp"].as_i64().is_some(), "{v}");
+    v
+}

@@ -1,0 +1,258 @@
+//! `cargo xtask bench`: seeds 1,000,000 containers into a temporary database, starts the server
+//! (optimised build), and measures it under load from a second process (wrk) on loopback.
+//! Figures go to stdout and to `bench-out/results.md`.
+
+use crate::{cargo, sh, step, target_dir, tools};
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+const PASSWORD: &str = "bench-password-1";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn curl(args: &[&str]) -> Result<String> {
+    let out = Command::new("curl")
+        .args(["-sS", "--fail-with-body"])
+        .args(args)
+        .output()
+        .context("running curl")?;
+    if !out.status.success() {
+        bail!(
+            "curl {:?} failed: {}",
+            args,
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// One wrk run: (p50 ms, p99 ms, requests/s).
+fn wrk(
+    name: &str,
+    url: &str,
+    token: &str,
+    secs: u32,
+    report: &mut Vec<String>,
+) -> Result<(f64, f64, f64)> {
+    let auth = format!("Authorization: Bearer {token}");
+    let duration = format!("{secs}s");
+    let out = Command::new("wrk")
+        .args(["-t1", "-c4", "-d", &duration, "--latency", "-H", &auth, url])
+        .output()
+        .context("running wrk")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let ms = |label: &str| -> f64 {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(parse_duration_ms)
+            .unwrap_or(f64::NAN)
+    };
+    let rps = text
+        .lines()
+        .find(|l| l.starts_with("Requests/sec:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(f64::NAN);
+    let non2xx = text
+        .lines()
+        .find(|l| l.contains("Non-2xx"))
+        .map(str::trim)
+        .unwrap_or("");
+    let (p50, p99) = (ms("50%"), ms("99%"));
+    let line = format!("| {name} | {p50:.2} | {p99:.2} | {rps:.0} | {non2xx} |");
+    println!("{line}");
+    report.push(line);
+    Ok((p50, p99, rps))
+}
+
+fn parse_duration_ms(v: &str) -> f64 {
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => n,
+    }
+}
+
+pub fn bench(args: &[String]) -> Result<()> {
+    let containers: f64 = args
+        .iter()
+        .position(|a| a == "--containers")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000.0);
+    let secs: u32 = args
+        .iter()
+        .position(|a| a == "--seconds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    tools::ensure_wrk()?;
+    step("Building the server (optimised) and the QQL micro-benchmark");
+    sh(cargo().args([
+        "build",
+        "--profile",
+        "server",
+        "-p",
+        "shipshape-server",
+        "--bin",
+        "shipshape",
+        "--example",
+        "qql_bench",
+    ]))?;
+    let bin = target_dir().join("server").join("shipshape");
+    let dir = std::env::temp_dir().join(format!("shipshape-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db = format!("sqlite:{}", dir.join("bench.db").display());
+    let mut report = vec![format!(
+        "# Shipshape benchmark ({} containers)\n",
+        containers as u64
+    )];
+
+    step(&format!("Seeding {} containers", containers as u64));
+    let scale = format!("{}", containers / 3000.0);
+    let started = Instant::now();
+    sh(Command::new(&bin).args(["seed", "--demo", "--scale", &scale, "--database-url", &db]))?;
+    let seed_secs = started.elapsed().as_secs_f64();
+    report.push(format!("Seed time: {seed_secs:.1} s\n"));
+    println!("seed time: {seed_secs:.1} s");
+
+    step("Starting the server");
+    let mut child = Command::new(&bin)
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &db])
+        .env("SHIPSHAPE_ADMIN_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting the server")?;
+    let stdout = child.stdout.take().context("server stdout")?;
+    let server = Server(child);
+    let mut base = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        if let Some(url) = line.strip_prefix("listening on ") {
+            base = url.trim().to_string();
+            break;
+        }
+    }
+    if base.is_empty() {
+        bail!("the server did not print its URL");
+    }
+    let token = curl(&[
+        "-X",
+        "POST",
+        &format!("{base}/auth"),
+        "-d",
+        &format!("username=admin&password={PASSWORD}&token=true"),
+    ])?;
+    let first: serde_json::Value = serde_json::from_str(&curl(&[
+        "-H",
+        &format!("Authorization: Bearer {token}"),
+        &format!("{base}/csapi/v1.3/containers?pageSize=1&pageNumber=500"),
+    ])?)?;
+    let sha = first["data"][0]["sha"]
+        .as_str()
+        .context("no container to fetch")?
+        .to_string();
+    println!("count: {}", first["count"]);
+
+    step("Load (wrk, 1 thread, 4 connections, loopback)");
+    report.push("| request | p50 ms | p99 ms | req/s | errors |\n|---|---|---|---|---|".into());
+    println!("| request | p50 ms | p99 ms | req/s | errors |");
+    let enc = |q: &str| shipshape_percent(q);
+    let cases = [
+        ("GET /containers?pageSize=50 (default sort)", format!("{base}/csapi/v1.3/containers?pageSize=50")),
+        ("GET /containers/{sha}", format!("{base}/csapi/v1.3/containers/{sha}")),
+        (
+            "GET /containers?filter=state:RUNNING and vulnerabilities.severity:5 and host.hostname:node-1*",
+            format!(
+                "{base}/csapi/v1.3/containers?pageSize=50&filter={}",
+                enc("state:RUNNING and vulnerabilities.severity:5 and host.hostname:node-1*")
+            ),
+        ),
+        (
+            "GET /containers?filter=created:[now-7d .. now]",
+            format!("{base}/csapi/v1.3/containers?pageSize=50&filter={}", enc("created:[now-7d .. now]")),
+        ),
+        ("GET /containers?pageSize=50&pageNumber=200&sort=updated:asc", format!("{base}/csapi/v1.3/containers?pageSize=50&pageNumber=200&sort=updated:asc")),
+        ("GET /images?pageSize=50", format!("{base}/csapi/v1.3/images?pageSize=50")),
+    ];
+    for (name, url) in &cases {
+        // One warm-up request so the first wrk sample is not a cold cache.
+        let _ = curl(&[
+            "-o",
+            "/dev/null",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            url,
+        ]);
+        wrk(name, url, &token, secs, &mut report)?;
+    }
+    drop(server);
+
+    step("QQL parse + SQL build (micro-benchmark)");
+    let qb = target_dir()
+        .join("server")
+        .join("examples")
+        .join("qql_bench");
+    let out = Command::new(&qb).output().context("running qql_bench")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    print!("{text}");
+    report.push(format!("\n{text}"));
+
+    if std::path::Path::new("dist/index.html").exists() {
+        step("Console first-load transfer (gzip -9 of wasm + js + css in dist/)");
+        let mut total = 0u64;
+        for entry in std::fs::read_dir("dist")? {
+            let p = entry?.path();
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if ["wasm", "js", "css"].contains(&ext) {
+                let out = Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("gzip -9 -c '{}' | wc -c", p.display()))
+                    .output()?;
+                let n: u64 = String::from_utf8_lossy(&out.stdout)
+                    .trim()
+                    .parse()
+                    .unwrap_or(0);
+                println!("{}: {n} bytes gzip", p.display());
+                total += n;
+            }
+        }
+        println!("total first-load transfer: {:.1} KB", total as f64 / 1024.0);
+        report.push(format!(
+            "\nConsole first-load transfer (gzip): {:.1} KB",
+            total as f64 / 1024.0
+        ));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all("bench-out")?;
+    std::fs::write("bench-out/results.md", report.join("\n") + "\n")?;
+    println!("\nWritten to bench-out/results.md");
+    Ok(())
+}
+
+fn shipshape_percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
