@@ -107,63 +107,29 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
     sqlx::query("PRAGMA synchronous = OFF")
         .execute(&mut *conn)
         .await?;
-    insert_vuln_defs(&mut conn, &defs)
+    // Building indexes once over the loaded rows is far cheaper than updating them row by row.
+    let indexes = drop_asset_indexes(&mut conn)
         .await
-        .context("inserting vulnerability definitions")?;
-    insert_sensors(&mut conn, &sensors)
-        .await
-        .context("inserting sensors")?;
-
-    // Images are generated and inserted in chunks so memory stays flat at large scales.
-    let mut images_meta: Vec<ImageMeta> = Vec::with_capacity(n_images);
-    let by_package = defs_by_package(&defs);
-    let weights: Vec<u32> = REPOS.iter().map(|r| r.weight).collect();
-    let mut next_id = 1i64;
-    while images_meta.len() < n_images {
-        let chunk = (n_images - images_meta.len()).min(5_000);
-        let mut batch = Vec::with_capacity(chunk);
-        for _ in 0..chunk {
-            let repo = weighted(&mut rng, &weights);
-            let img = image(&mut rng, next_id, repo, &by_package, &defs, now);
-            next_id += 1;
-            batch.push(img);
-        }
-        stats.software += batch.iter().map(|i| i.software.len() as u64).sum::<u64>();
-        stats.findings += batch.iter().map(|i| i.findings.len() as u64).sum::<u64>();
-        insert_images(&mut conn, &batch)
+        .context("dropping indexes for the bulk load")?;
+    let loaded = bulk_load(
+        &mut conn,
+        &mut rng,
+        &defs,
+        &sensors,
+        n_images,
+        n_containers,
+        now,
+        &mut stats,
+    )
+    .await;
+    // Rebuilt even when the load failed, so the database keeps its indexes.
+    for (name, sql) in &indexes {
+        sqlx::query(sql)
+            .execute(&mut *conn)
             .await
-            .context("inserting images")?;
-        images_meta.extend(batch.into_iter().map(|i| i.meta));
+            .with_context(|| format!("rebuilding index {name}"))?;
     }
-    stats.images = images_meta.len() as u64;
-
-    // Popular images run many containers, a fifth run none.
-    let mut popular: Vec<usize> = (0..images_meta.len()).collect();
-    popular.shuffle(&mut rng);
-    let used = (popular.len() * 4 / 5).max(1);
-    popular.truncate(used);
-    let hosts: Vec<&SensorRow> = sensors
-        .iter()
-        .filter(|s| s.sensor_type == "GENERAL" || s.sensor_type == "CLUSTER")
-        .collect();
-    let mut made = 0usize;
-    while made < n_containers {
-        let chunk = (n_containers - made).min(20_000);
-        let mut batch = Vec::with_capacity(chunk);
-        for k in 0..chunk {
-            // u² skews towards the front of the shuffled list: a few images run most containers.
-            let u: f64 = rng.gen();
-            let img = &images_meta[popular[((u * u) * used as f64) as usize % used]];
-            let host = hosts[rng.gen_range(0..hosts.len())];
-            batch.push(container(&mut rng, made + k, img, host, now));
-        }
-        insert_containers(&mut conn, &batch)
-            .await
-            .context("inserting containers")?;
-        made += chunk;
-    }
-    stats.containers = made as u64;
-
+    loaded?;
     sqlx::query(
         "UPDATE images SET
            containers_count = coalesce((SELECT count(*) FROM containers c WHERE c.image_ref = images.id), 0),
@@ -174,6 +140,10 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
     .await
     .context("counting containers per image")?;
     sqlx::query("PRAGMA synchronous = NORMAL")
+        .execute(&mut *conn)
+        .await?;
+    // A sampled ANALYZE: enough for the planner, seconds instead of minutes on large fleets.
+    sqlx::query("PRAGMA analysis_limit = 1000")
         .execute(&mut *conn)
         .await?;
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
@@ -192,6 +162,93 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
     }
     store.rows_changed();
     Ok(stats)
+}
+
+/// Drops the secondary indexes of the asset tables and returns their names and definitions.
+async fn drop_asset_indexes(
+    conn: &mut sqlx::SqliteConnection,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+         AND tbl_name IN ('sensors', 'images', 'image_repos', 'image_software', 'image_vulns', 'containers')",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &indexes {
+        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(indexes)
+}
+
+/// Inserts definitions, sensors, images (with software and findings) and containers.
+async fn bulk_load(
+    conn: &mut sqlx::SqliteConnection,
+    rng: &mut ChaCha8Rng,
+    defs: &[VulnDef],
+    sensors: &[SensorRow],
+    n_images: usize,
+    n_containers: usize,
+    now: i64,
+    stats: &mut SeedStats,
+) -> anyhow::Result<()> {
+    insert_vuln_defs(conn, defs)
+        .await
+        .context("inserting vulnerability definitions")?;
+    insert_sensors(conn, sensors)
+        .await
+        .context("inserting sensors")?;
+
+    // Images are generated and inserted in chunks so memory stays flat at large scales.
+    let mut images_meta: Vec<ImageMeta> = Vec::with_capacity(n_images);
+    let by_package = defs_by_package(defs);
+    let weights: Vec<u32> = REPOS.iter().map(|r| r.weight).collect();
+    let mut next_id = 1i64;
+    while images_meta.len() < n_images {
+        let chunk = (n_images - images_meta.len()).min(5_000);
+        let mut batch = Vec::with_capacity(chunk);
+        for _ in 0..chunk {
+            let repo = weighted(rng, &weights);
+            batch.push(image(rng, next_id, repo, &by_package, defs, now));
+            next_id += 1;
+        }
+        stats.software += batch.iter().map(|i| i.software.len() as u64).sum::<u64>();
+        stats.findings += batch.iter().map(|i| i.findings.len() as u64).sum::<u64>();
+        insert_images(conn, &batch)
+            .await
+            .context("inserting images")?;
+        images_meta.extend(batch.into_iter().map(|i| i.meta));
+    }
+    stats.images = images_meta.len() as u64;
+
+    // Popular images run many containers, a fifth run none.
+    let mut popular: Vec<usize> = (0..images_meta.len()).collect();
+    popular.shuffle(rng);
+    let used = (popular.len() * 4 / 5).max(1);
+    popular.truncate(used);
+    let hosts: Vec<&SensorRow> = sensors
+        .iter()
+        .filter(|s| s.sensor_type == "GENERAL" || s.sensor_type == "CLUSTER")
+        .collect();
+    let mut made = 0usize;
+    while made < n_containers {
+        let chunk = (n_containers - made).min(20_000);
+        let mut batch = Vec::with_capacity(chunk);
+        for k in 0..chunk {
+            // u² skews towards the front of the shuffled list: a few images run most containers.
+            let u: f64 = rng.gen();
+            let img = &images_meta[popular[((u * u) * used as f64) as usize % used]];
+            let host = hosts[rng.gen_range(0..hosts.len())];
+            batch.push(container(rng, made + k, img, host, now));
+        }
+        insert_containers(conn, &batch)
+            .await
+            .context("inserting containers")?;
+        made += chunk;
+    }
+    stats.containers = made as u64;
+    Ok(())
 }
 
 fn severity(rng: &mut ChaCha8Rng) -> u8 {

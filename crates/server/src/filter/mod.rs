@@ -13,8 +13,10 @@
 //! - Text `` `exact` ``: equality, case-sensitive.
 //! - Text wildcard (`*` any run, `?` one character): the whole value matches, ASCII
 //!   case-insensitive, as `lower(col) GLOB ?`. The literal prefix before the first wildcard is
-//!   also compiled to a range on `lower(col)` (`>= 'node-1' AND < 'node-2'`), which an index on
-//!   `lower(col)` (migration 0002) turns into an index range scan.
+//!   also compiled to a range `col COLLATE NOCASE >= 'node-1' AND col COLLATE NOCASE < 'node-2'`
+//!   (a superset of the matches, so it only narrows), which an index on `col COLLATE NOCASE`
+//!   (migration 0002) turns into an index range scan. The index holds the raw column, so the
+//!   `GLOB` and the `IS NOT NULL` guard are checked from the index too (covering).
 //! - Keywords, numbers, dates, booleans: `=`, comparisons, `IN` for lists, `>=`/`<=` (or `>`/`<`)
 //!   for ranges. Relative dates (`now-7d`) are resolved with `now_ms`, the request's time.
 //! - Collections (`vulnerabilities.*`, `software.*`, `repo.*`, image `host.*`, `imagesInUse`):
@@ -230,19 +232,25 @@ impl Builder {
             }
             TextMode::Wildcard => {
                 let lowered = t.text.to_ascii_lowercase();
-                let mut out = String::from("(");
-                if prefix_range {
-                    if let Some((lo, hi)) = prefix_bounds(&lowered) {
-                        let l = self.bind(Atom::Text(lo));
-                        let h = self.bind(Atom::Text(hi));
-                        out.push_str(&format!(
-                            "lower({expr}) >= {l} AND lower({expr}) < {h} AND "
-                        ));
-                    }
+                let bounds = if prefix_range {
+                    prefix_bounds(&lowered)
+                } else {
+                    None
+                };
+                let mut parts = Vec::new();
+                if let Some(b) = &bounds {
+                    let l = self.bind(Atom::Text(b.lo.clone()));
+                    let h = self.bind(Atom::Text(b.hi.clone()));
+                    parts.push(format!(
+                        "{expr} COLLATE NOCASE >= {l} AND {expr} COLLATE NOCASE < {h}"
+                    ));
                 }
-                let p = self.bind(Atom::Text(glob_pattern(&lowered)));
-                out.push_str(&format!("lower({expr}) GLOB {p})"));
-                out
+                // `prefix*` is exactly the range: no GLOB to evaluate on every row in it.
+                if !bounds.is_some_and(|b| b.exact) {
+                    let p = self.bind(Atom::Text(glob_pattern(&lowered)));
+                    parts.push(format!("lower({expr}) GLOB {p}"));
+                }
+                format!("({})", parts.join(" AND "))
             }
         }
     }
@@ -304,9 +312,22 @@ fn glob_pattern(pattern: &str) -> String {
     out
 }
 
-/// The range of strings starting with the pattern's literal prefix: `node-1*` → (`node-1`,
-/// `node-2`). `None` when there is no prefix (or its last character cannot be incremented).
-fn prefix_bounds(pattern: &str) -> Option<(String, String)> {
+/// The strings that start with a wildcard pattern's literal prefix, under `COLLATE NOCASE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PrefixBounds {
+    lo: String,
+    hi: String,
+    /// The pattern is `prefix*` and the range holds exactly the matching values, so the range
+    /// alone decides.
+    exact: bool,
+}
+
+/// `node-1*` → `node-1` ≤ value < `node-2` (compared with `COLLATE NOCASE`, which folds ASCII
+/// letters like `lower()`; `pattern` is already ASCII-lowered). `None` when there is no literal
+/// prefix or its last character cannot be incremented. When the incremented character is an
+/// upper-case letter, NOCASE folds the bound upwards and the range is wider than the prefix:
+/// still a superset, so the `GLOB` stays.
+fn prefix_bounds(pattern: &str) -> Option<PrefixBounds> {
     let prefix: String = pattern
         .chars()
         .take_while(|c| *c != '*' && *c != '?')
@@ -315,7 +336,13 @@ fn prefix_bounds(pattern: &str) -> Option<(String, String)> {
     let next = char::from_u32(u32::from(last) + 1)?;
     let mut hi: String = prefix.chars().take(prefix.chars().count() - 1).collect();
     hi.push(next);
-    Some((prefix, hi))
+    let rest = &pattern[prefix.len()..];
+    let exact = rest == "*" && !next.is_ascii_uppercase();
+    Some(PrefixBounds {
+        lo: prefix,
+        hi,
+        exact,
+    })
 }
 
 #[cfg(test)]

@@ -215,8 +215,7 @@ fn the_benchmark_query_uses_the_denormalised_columns() {
     assert_eq!(
         f.sql,
         "(c.state = ? AND (c.sev5 > 0) AND (c.host_hostname IS NOT NULL AND \
-         (lower(c.host_hostname) >= ? AND lower(c.host_hostname) < ? AND \
-         lower(c.host_hostname) GLOB ?)))"
+         (c.host_hostname COLLATE NOCASE >= ? AND c.host_hostname COLLATE NOCASE < ?)))"
     );
     assert_eq!(
         f.binds,
@@ -224,7 +223,6 @@ fn the_benchmark_query_uses_the_denormalised_columns() {
             Bind::Text("RUNNING".into()),
             Bind::Text("node-1".into()),
             Bind::Text("node-2".into()),
-            Bind::Text("node-1*".into()),
         ]
     );
     let f = sql(Entity::Image, "vulnerabilities.severity:[4 .. 5]");
@@ -248,12 +246,25 @@ fn relative_dates_resolve_at_request_time() {
 #[test]
 fn wildcards_become_glob_patterns_with_prefix_ranges() {
     assert_eq!(glob_pattern("a*b?c[d"), "a*b?c[[]d");
-    assert_eq!(
-        prefix_bounds("node-1*"),
-        Some(("node-1".into(), "node-2".into()))
-    );
+    let b = |lo: &str, hi: &str, exact: bool| {
+        Some(PrefixBounds {
+            lo: lo.into(),
+            hi: hi.into(),
+            exact,
+        })
+    };
+    assert_eq!(prefix_bounds("node-1*"), b("node-1", "node-2", true));
     assert_eq!(prefix_bounds("*x"), None);
-    assert_eq!(prefix_bounds("ab?"), Some(("ab".into(), "ac".into())));
+    assert_eq!(prefix_bounds("ab?"), b("ab", "ac", false));
+    assert_eq!(prefix_bounds("ab*c"), b("ab", "ac", false));
+    assert_eq!(prefix_bounds("a@*"), b("a@", "aA", false));
+    assert_eq!(prefix_bounds("é*"), b("é", "ê", true));
+    let f = sql(Entity::Container, "name:web*x");
+    assert_eq!(
+        f.sql,
+        "(c.name IS NOT NULL AND (c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ? \
+         AND lower(c.name) GLOB ?))"
+    );
 }
 
 #[test]
@@ -308,6 +319,10 @@ async fn text_semantics_in_sqlite() {
     assert_eq!(count("name:\"_server%\"").await, 1);
     assert_eq!(count("name:web_*").await, 1);
     assert_eq!(count("name:web?server*").await, 2);
+    assert_eq!(count("name:WEB_*").await, 1);
+    assert_eq!(count("name:web*").await, 2);
+    assert_eq!(count("not name:web*").await, 1);
+    assert_eq!(count("name:*%1").await, 1);
     assert_eq!(count("name:`Web_Server%1`").await, 1);
     assert_eq!(count("name:`web_server%1`").await, 0);
     assert_eq!(count("not name:server").await, 1);

@@ -12,7 +12,7 @@ pub mod users;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -49,7 +49,9 @@ impl Store {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory")
-            .pragma("mmap_size", "1073741824");
+            .pragma("mmap_size", "1073741824")
+            // Bulk seeding runs long statements on purpose; slow-query logs would flood stderr.
+            .disable_statement_logging();
         if let Some(path) = url
             .strip_prefix("sqlite:")
             .map(|p| p.trim_start_matches("//"))
