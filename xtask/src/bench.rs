@@ -110,7 +110,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         "shipshape-server",
         "--bin",
         "shipshape",
-        "--example",
+        "--bin",
         "qql_bench",
     ]))?;
     let bin = target_dir().join("server").join("shipshape");
@@ -204,10 +204,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     drop(server);
 
     step("QQL parse + SQL build (micro-benchmark)");
-    let qb = target_dir()
-        .join("server")
-        .join("examples")
-        .join("qql_bench");
+    let qb = target_dir().join("server").join("qql_bench");
     let out = Command::new(&qb).output().context("running qql_bench")?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     print!("{text}");
