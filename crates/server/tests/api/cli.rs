@@ -1,0 +1,211 @@
+//! The `shipshape` binary itself: first start, users from stdin, seeding, HTTPS.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shipshape");
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `shipshape serve` and returns the child, its printed lines up to the URL, and the URL.
+fn serve(db: &str, extra: &[&str], env_password: Option<&str>) -> (Killed, Vec<String>, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--database-url", db])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    cmd.env_remove("SHIPSHAPE_ADMIN_PASSWORD");
+    if let Some(p) = env_password {
+        cmd.env("SHIPSHAPE_ADMIN_PASSWORD", p);
+    }
+    let mut child = cmd.spawn().expect("start shipshape");
+    let out = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    let mut url = String::new();
+    for line in BufReader::new(out).lines() {
+        let line = line.unwrap();
+        if let Some(u) = line.strip_prefix("listening on ") {
+            url = u.trim().to_string();
+            break;
+        }
+        lines.push(line);
+    }
+    assert!(!url.is_empty(), "no URL printed: {lines:?}");
+    (Killed(child), lines, url)
+}
+
+#[tokio::test]
+async fn first_start_creates_admin_with_a_generated_password_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("new/sub/db.sqlite").display());
+    let (server, lines, url) = serve(&db, &[], None);
+    let line = lines
+        .iter()
+        .find(|l| l.contains("password:"))
+        .expect("password printed");
+    let password = line.rsplit(": ").next().unwrap().trim().to_string();
+    assert!(password.len() >= 16);
+    let res = reqwest::Client::new()
+        .post(format!("{url}/auth"))
+        .form(&[
+            ("username", "admin"),
+            ("password", password.as_str()),
+            ("token", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    drop(server);
+    // The second start prints no password.
+    let (_server, lines, _) = serve(&db, &[], None);
+    assert!(!lines.iter().any(|l| l.contains("password:")), "{lines:?}");
+}
+
+#[tokio::test]
+async fn user_add_reads_the_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+    let mut child = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "alice",
+            "--role",
+            "viewer",
+            "--database-url",
+            &db,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"alices-long-password\n")
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let short = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "bob",
+            "--role",
+            "admin",
+            "--database-url",
+            &db,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut short = short;
+    short.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    assert!(
+        !short.wait().unwrap().success(),
+        "short passwords are refused"
+    );
+    let bad_role = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "carl",
+            "--role",
+            "root",
+            "--database-url",
+            &db,
+        ])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!bad_role.success());
+
+    let (_server, _, url) = serve(&db, &[], Some("admin-pass-xyz-123"));
+    let client = reqwest::Client::new();
+    let token = client
+        .post(format!("{url}/auth"))
+        .form(&[("username", "alice"), ("password", "alices-long-password")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = client
+        .delete(format!("{url}/csapi/v1.3/images?imageIds=x"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "alice is a viewer");
+}
+
+#[tokio::test]
+async fn seed_command_fills_a_new_database_and_serve_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+    let out = Command::new(BIN)
+        .args(["seed", "--demo", "--scale", "0.1", "--database-url", &db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("300 containers"));
+    let again = Command::new(BIN)
+        .args(["seed", "--demo", "--database-url", &db])
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "a non-empty database is not seeded twice"
+    );
+    let bad = Command::new(BIN)
+        .args(["seed", "--demo", "--scale", "-1", "--database-url", &db])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let (_server, _, url) = serve(&db, &[], Some("admin-pass-xyz-123"));
+    let v: serde_json::Value = reqwest::Client::new()
+        .get(format!("{url}/csapi/v1.3/containers"))
+        .basic_auth("admin", Some("admin-pass-xyz-123"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["count"], 300);
+}
+
+#[tokio::test]
+async fn self_signed_tls_serves_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+    let (_server, _, url) = serve(&db, &["--tls-self-signed"], Some("admin-pass-xyz-123"));
+    assert!(url.starts_with("https://"), "{url}");
+    let client = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let res = client.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    // Plain HTTP to the TLS port does not get an answer.
+    let plain = reqwest::Client::new()
+        .get(url.replace("https://", "http://") + "/healthz")
+        .send()
+        .await;
+    assert!(plain.is_err() || !plain.unwrap().status().is_success());
+}
