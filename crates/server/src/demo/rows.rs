@@ -7,6 +7,11 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 /// SQLite allows 32,766 bound parameters per statement.
 const MAX_PARAMS: usize = 32_000;
 
+/// (registry, repository, tag)
+pub type RepoRow = (String, String, Option<String>);
+/// (name, version, fix version, path)
+pub type SoftwareRow = (String, String, Option<String>, String);
+
 pub struct Intel {
     pub active: bool,
     pub exploit: bool,
@@ -88,9 +93,8 @@ pub struct ImageGen {
     pub labels: String,
     pub layers: String,
     pub digests: String,
-    pub repos: Vec<(String, String, Option<String>)>,
-    /// (name, version, fix version, path)
-    pub software: Vec<(String, String, Option<String>, String)>,
+    pub repos: Vec<RepoRow>,
+    pub software: Vec<SoftwareRow>,
     pub findings: Vec<FindingRow>,
 }
 
@@ -288,7 +292,7 @@ pub async fn insert_images(conn: &mut SqliteConnection, images: &[ImageGen]) -> 
         },
     )
     .await?;
-    let repos: Vec<(i64, &(String, String, Option<String>))> = images
+    let repos: Vec<(i64, &RepoRow)> = images
         .iter()
         .flat_map(|i| i.repos.iter().map(move |r| (i.meta.id, r)))
         .collect();
@@ -305,7 +309,7 @@ pub async fn insert_images(conn: &mut SqliteConnection, images: &[ImageGen]) -> 
         },
     )
     .await?;
-    let software: Vec<(i64, &(String, String, Option<String>, String))> = images
+    let software: Vec<(i64, &SoftwareRow)> = images
         .iter()
         .flat_map(|i| i.software.iter().map(move |s| (i.meta.id, s)))
         .collect();

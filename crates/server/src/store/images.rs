@@ -88,6 +88,9 @@ fn image_from_row(row: &SqliteRow) -> sqlx::Result<ImageRow> {
     })
 }
 
+/// (name, version, fix version, package path) as stored.
+type SoftwareDbRow = (String, Option<String>, Option<String>, Option<String>);
+
 /// Normalises an image id given in a path: `sha256:` prefix dropped, lower case.
 pub fn normalise_sha(s: &str) -> String {
     s.trim().trim_start_matches("sha256:").to_ascii_lowercase()
@@ -270,7 +273,7 @@ impl Store {
 
     /// The software of one image, with each package's finding counts.
     pub async fn image_software(&self, image_ref: i64) -> sqlx::Result<Vec<Software>> {
-        let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        let rows: Vec<SoftwareDbRow> = sqlx::query_as(
             "SELECT name, version, fix_version, package_path FROM image_software WHERE image_ref = ?
              ORDER BY name, version",
         )
