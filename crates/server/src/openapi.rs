@@ -83,11 +83,12 @@ impl Modify for Security {
         routes::containers::container_vulns, routes::containers::container_vuln_count, routes::containers::container_software,
         routes::containers::delete_containers,
         routes::jobs::get_job,
+        routes::searches::list_searches, routes::searches::add_recent, routes::searches::save_search, routes::searches::delete_saved,
     ),
     components(schemas(m::ErrorBody, m::Sensor, m::Image, m::ImageDetails, m::Container, m::ContainerDetails, m::Vulnerability,
         m::Software, m::SeverityCounts, m::Job, m::DeletionJobRef, m::DeleteRequest)),
     modifiers(&Security),
-    tags((name = "auth"), (name = "sensors"), (name = "images"), (name = "containers"), (name = "jobs", description = "Extension"))
+    tags((name = "auth"), (name = "sensors"), (name = "images"), (name = "containers"), (name = "jobs", description = "Extension"), (name = "searches", description = "Extension: recent and saved QQL searches"))
 )]
 pub struct ApiDoc;
 

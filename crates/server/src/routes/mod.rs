@@ -9,6 +9,7 @@ pub mod health;
 pub mod images;
 pub mod jobs;
 pub mod params;
+pub mod searches;
 pub mod sensors;
 
 use crate::error::{error_body, json_error_response};
@@ -41,7 +42,7 @@ fn assets() -> Router<AppState> {
 }
 
 pub fn app(state: AppState) -> Router {
-    let v13 = assets().merge(jobs::router());
+    let v13 = assets().merge(jobs::router()).merge(searches::router());
     let api = Router::new()
         .nest("/csapi/v1.3", v13)
         .nest("/csapi/v1.1", assets())

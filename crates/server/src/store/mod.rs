@@ -6,6 +6,7 @@ pub mod containers;
 pub mod images;
 pub mod jobs;
 pub mod listing;
+pub mod searches;
 pub mod sensors;
 pub mod settings;
 pub mod users;

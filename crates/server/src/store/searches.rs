@@ -1,0 +1,151 @@
+//! Recent and saved searches of each user.
+
+use super::{now_ms, Store};
+use serde::Serialize;
+use shipshape_model::EpochMillis;
+
+/// How many recent searches are kept per user and entity.
+pub const RECENT_KEPT: i64 = 20;
+/// How many saved searches a user may keep per entity.
+pub const SAVED_MAX: i64 = 200;
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RecentSearch {
+    pub query: String,
+    pub at: EpochMillis,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct SavedSearch {
+    pub id: String,
+    pub name: String,
+    pub entity: String,
+    pub query: String,
+    pub created: EpochMillis,
+}
+
+impl Store {
+    pub async fn recent_searches(
+        &self,
+        user: &str,
+        entity: &str,
+    ) -> sqlx::Result<Vec<RecentSearch>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT query, at FROM recent_searches WHERE username = ? AND entity = ? ORDER BY at DESC LIMIT ?",
+        )
+        .bind(user)
+        .bind(entity)
+        .bind(RECENT_KEPT)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(query, at)| RecentSearch {
+                query,
+                at: EpochMillis(at),
+            })
+            .collect())
+    }
+
+    /// Records a search as the most recent one, keeping the newest `RECENT_KEPT`.
+    pub async fn add_recent_search(
+        &self,
+        user: &str,
+        entity: &str,
+        query: &str,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO recent_searches (username, entity, query, at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (username, entity, query) DO UPDATE SET at = excluded.at",
+        )
+        .bind(user)
+        .bind(entity)
+        .bind(query)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM recent_searches WHERE username = ? AND entity = ? AND query NOT IN
+             (SELECT query FROM recent_searches WHERE username = ? AND entity = ? ORDER BY at DESC LIMIT ?)",
+        )
+        .bind(user)
+        .bind(entity)
+        .bind(user)
+        .bind(entity)
+        .bind(RECENT_KEPT)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn saved_searches(&self, user: &str, entity: &str) -> sqlx::Result<Vec<SavedSearch>> {
+        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, name, entity, query, created FROM saved_searches WHERE username = ? AND entity = ?
+             ORDER BY name COLLATE NOCASE",
+        )
+        .bind(user)
+        .bind(entity)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, entity, query, created)| SavedSearch {
+                id,
+                name,
+                entity,
+                query,
+                created: EpochMillis(created),
+            })
+            .collect())
+    }
+
+    pub async fn saved_search_count(&self, user: &str, entity: &str) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT count(*) FROM saved_searches WHERE username = ? AND entity = ?")
+            .bind(user)
+            .bind(entity)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Saves a search; `None` when the user already has one with that name for the entity.
+    pub async fn save_search(
+        &self,
+        user: &str,
+        entity: &str,
+        name: &str,
+        query: &str,
+    ) -> sqlx::Result<Option<SavedSearch>> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let created = now_ms();
+        let done = sqlx::query(
+            "INSERT INTO saved_searches (id, username, entity, name, query, created) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (username, entity, name) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(user)
+        .bind(entity)
+        .bind(name)
+        .bind(query)
+        .bind(created)
+        .execute(&self.pool)
+        .await?;
+        Ok((done.rows_affected() == 1).then(|| SavedSearch {
+            id,
+            name: name.to_string(),
+            entity: entity.to_string(),
+            query: query.to_string(),
+            created: EpochMillis(created),
+        }))
+    }
+
+    /// Deletes one of the user's saved searches; false when there was none with that id.
+    pub async fn delete_saved_search(&self, user: &str, id: &str) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM saved_searches WHERE id = ? AND username = ?")
+            .bind(id)
+            .bind(user)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
