@@ -215,7 +215,8 @@ fn the_benchmark_query_uses_the_denormalised_columns() {
     assert_eq!(
         f.sql,
         "(c.state = ? AND (c.sev5 > 0) AND (c.host_hostname IS NOT NULL AND \
-         (c.host_hostname COLLATE NOCASE >= ? AND c.host_hostname COLLATE NOCASE < ?)))"
+         (likelihood(c.host_hostname COLLATE NOCASE >= ?, 0.9) AND \
+         likelihood(c.host_hostname COLLATE NOCASE < ?, 0.9))))"
     );
     assert_eq!(
         f.binds,
@@ -225,6 +226,22 @@ fn the_benchmark_query_uses_the_denormalised_columns() {
             Bind::Text("node-2".into()),
         ]
     );
+    // The hint only beside a state equality, in the same `and`.
+    for q in [
+        "host.hostname:node-1*",
+        "state:[RUNNING, PAUSED] and host.hostname:node-1*",
+        "state:RUNNING or host.hostname:node-1*",
+        "state:RUNNING and not host.hostname:node-1*",
+        "state:RUNNING and (host.hostname:node-1* or isRoot:true)",
+    ] {
+        assert!(!sql(Entity::Container, q).sql.contains("likelihood"), "{q}");
+    }
+    assert!(sql(
+        Entity::Container,
+        "isRoot:true and state=PAUSED and host.hostname:a*"
+    )
+    .sql
+    .contains("likelihood"));
     let f = sql(Entity::Image, "vulnerabilities.severity:[4 .. 5]");
     assert_eq!(f.sql, "(i.sev4 > 0 OR i.sev5 > 0)");
     let f = sql(Entity::Image, "vulnerabilities.severity>5");
