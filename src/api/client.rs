@@ -1,0 +1,136 @@
+//! Sends a `RequestSpec`: bearer token, abort on navigation or on a newer request, typed errors,
+//! and a 401 ends the session (the shell then shows sign-in and returns here afterwards).
+
+use super::ApiError;
+use crate::session::{use_session, Session};
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use shipshape_model::RequestSpec;
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, AbortSignal};
+
+/// The console's API client (cheap to copy into closures).
+#[derive(Clone, Copy)]
+pub struct Api {
+    session: Session,
+}
+
+pub fn use_api() -> Api {
+    Api {
+        session: use_session(),
+    }
+}
+
+impl Api {
+    /// Sends `spec` and returns the body text of a 2xx answer.
+    pub async fn text(
+        &self,
+        spec: &RequestSpec,
+        signal: Option<&AbortSignal>,
+    ) -> Result<String, ApiError> {
+        // Built by hand rather than with gloo-net's RequestBuilder, which rewrites the query
+        // (a trailing `&`, its own encoding): the wire must carry `spec.path_and_query()`
+        // byte for byte, because that is what the API panel shows.
+        let headers = web_sys::Headers::new().map_err(js_error)?;
+        if spec.auth {
+            // An expired token would only earn a 401: go to sign-in without the round trip.
+            let Some(token) = self.session.valid_token_untracked() else {
+                self.session.expire();
+                return Err(ApiError::Unauthorized("Your session has ended.".into()));
+            };
+            headers
+                .set("Authorization", &format!("Bearer {token}"))
+                .map_err(js_error)?;
+        }
+        for (name, value) in &spec.headers {
+            headers.set(name, value).map_err(js_error)?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method(spec.method.as_str());
+        if let Some(body) = &spec.body {
+            if !spec
+                .headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
+                headers
+                    .set("Content-Type", body.content_type())
+                    .map_err(js_error)?;
+            }
+            init.set_body(&JsValue::from_str(&body.encoded()));
+        }
+        init.set_headers(&headers);
+        init.set_signal(signal);
+        let request = web_sys::Request::new_with_str_and_init(&spec.path_and_query(), &init)
+            .map(gloo_net::http::Request::from)
+            .map_err(js_error)?;
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                if signal.is_some_and(|s| s.aborted()) {
+                    return Err(ApiError::Aborted);
+                }
+                return Err(ApiError::Network(e.to_string()));
+            }
+        };
+        let status = response.status();
+        let body = response.text().await.map_err(|e| {
+            if signal.is_some_and(|s| s.aborted()) {
+                ApiError::Aborted
+            } else {
+                ApiError::Network(e.to_string())
+            }
+        })?;
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            let err = ApiError::from_response(status, &body);
+            if status == 401 && spec.auth {
+                self.session.expire();
+            }
+            Err(err)
+        }
+    }
+
+    /// Sends `spec` and decodes the JSON answer.
+    pub async fn json<T: DeserializeOwned>(
+        &self,
+        spec: &RequestSpec,
+        signal: Option<&AbortSignal>,
+    ) -> Result<T, ApiError> {
+        let text = self.text(spec, signal).await?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+}
+
+/// The one request a view has in flight: starting the next aborts the previous, and so does
+/// leaving the view (so a slow answer never lands on a page the user has left).
+#[derive(Clone, Copy)]
+pub struct Inflight(StoredValue<Option<AbortController>, LocalStorage>);
+
+impl Inflight {
+    pub fn new() -> Self {
+        let slot = StoredValue::new_local(None::<AbortController>);
+        on_cleanup(move || {
+            if let Some(Some(c)) = slot.try_get_value() {
+                c.abort();
+            }
+        });
+        Self(slot)
+    }
+
+    /// Aborts whatever is in flight and returns the signal for the next request.
+    pub fn next(&self) -> Option<AbortSignal> {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(|c| c.signal());
+        if let Some(Some(previous)) = self.0.try_get_value() {
+            previous.abort();
+        }
+        self.0.set_value(controller);
+        signal
+    }
+}
+
+fn js_error(e: JsValue) -> ApiError {
+    ApiError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}

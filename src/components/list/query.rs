@@ -1,0 +1,256 @@
+//! A list view's state as it lives in the URL, in the API's own parameter names:
+//! `?filter=…&sort=created:desc&pageNumber=2&pageSize=50&columns=…&selected=…`.
+
+use super::columns::{ColumnMeta, Row};
+use crate::api::requests;
+use leptos_router::params::ParamsMap;
+use shipshape_model::{PageSize, RequestSpec, SortOrder, SortSpec};
+
+/// What an entity's list needs to know about it.
+pub struct EntityDesc {
+    /// API path segment and console route: `sensors`, `images`, `containers`.
+    pub entity: &'static str,
+    pub title: &'static str,
+    /// Plural noun for counts and empty states.
+    pub noun: &'static str,
+    /// The delete body's field: `sensorIds`, `imageIds`, `containerIds`.
+    pub delete_field: &'static str,
+    pub columns: &'static [ColumnMeta],
+    /// Body of a list answer → total count and rows.
+    pub decode: fn(&str) -> Result<ListData, String>,
+    /// An example filter for the search field's placeholder.
+    pub example_filter: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListData {
+    pub count: u64,
+    pub rows: Vec<Row>,
+}
+
+/// Decodes `{"count", "data"}` of `T` and turns each row into table cells.
+pub fn decode_list<T: serde::de::DeserializeOwned>(
+    body: &str,
+    to_row: fn(&T) -> Row,
+) -> Result<ListData, String> {
+    let list: shipshape_model::ListResponse<T> =
+        serde_json::from_str(body).map_err(|e| e.to_string())?;
+    Ok(ListData {
+        count: list.count,
+        rows: list.data.iter().map(to_row).collect(),
+    })
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListQuery {
+    pub filter: String,
+    pub sort: SortSpec,
+    pub page: u32,
+    pub size: u32,
+    /// Chosen column ids; `None` means the entity's defaults.
+    pub columns: Option<Vec<String>>,
+    /// Rows ticked for bulk actions (their keys).
+    pub selected: Vec<String>,
+    /// The "Show API request" panel is open.
+    pub request_open: bool,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self {
+            filter: String::new(),
+            sort: SortSpec::default_created(),
+            page: 1,
+            size: PageSize::DEFAULT.get(),
+            columns: None,
+            selected: Vec::new(),
+            request_open: false,
+        }
+    }
+}
+
+impl ListQuery {
+    pub fn from_params(p: &ParamsMap) -> Self {
+        Self::from_lookup(|name| p.get(name))
+    }
+
+    /// Reads the state through `get(name)` (a plain function, so that it is testable off the
+    /// browser: leptos_router's `ParamsMap` decodes through JavaScript).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let p = Getter(get);
+        let d = Self::default();
+        let list = |name: &str| {
+            p.get(name).map(|v| {
+                v.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+        };
+        Self {
+            filter: p.get("filter").unwrap_or_default(),
+            sort: p.get("sort").and_then(|s| s.parse().ok()).unwrap_or(d.sort),
+            page: p
+                .get("pageNumber")
+                .or_else(|| p.get("pageNo"))
+                .and_then(|s| s.parse::<u32>().ok())
+                .map(|n| n.max(1))
+                .unwrap_or(1),
+            size: p
+                .get("pageSize")
+                .and_then(|s| s.parse::<i64>().ok())
+                .and_then(|n| PageSize::try_from(n).ok())
+                .map(|s| s.get())
+                .unwrap_or(d.size),
+            columns: list("columns"),
+            selected: list("selected").unwrap_or_default(),
+            request_open: p.get("request").as_deref() == Some("open"),
+        }
+    }
+
+    /// The console URL's query (without `?`); defaults are written too where they make the
+    /// link say what it shows (`sort`, `pageSize`).
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.filter.is_empty() {
+            pairs.push(("filter", self.filter.clone()));
+        }
+        pairs.push(("sort", self.sort.to_string()));
+        pairs.push(("pageNumber", self.page.to_string()));
+        pairs.push(("pageSize", self.size.to_string()));
+        if let Some(c) = &self.columns {
+            pairs.push(("columns", c.join(",")));
+        }
+        if !self.selected.is_empty() {
+            pairs.push(("selected", self.selected.join(",")));
+        }
+        if self.request_open {
+            pairs.push(("request", "open".into()));
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url_value(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The API request behind the view (the panel prints exactly this).
+    pub fn request(&self, desc: &EntityDesc) -> RequestSpec {
+        requests::list(
+            desc.entity,
+            &self.filter,
+            &self.sort.to_string(),
+            self.page,
+            self.size,
+        )
+    }
+
+    /// Indices of the visible columns, in the entity's column order.
+    pub fn visible(&self, columns: &[ColumnMeta]) -> Vec<usize> {
+        let chosen: Vec<usize> = match &self.columns {
+            Some(ids) => columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| ids.iter().any(|id| id == c.id))
+                .map(|(i, _)| i)
+                .collect(),
+            None => Vec::new(),
+        };
+        if chosen.is_empty() {
+            columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.default_visible)
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            chosen
+        }
+    }
+
+    /// Clicking a sortable header: the same column flips order, another starts descending for
+    /// times and numbers (newest/biggest first) and ascending for text.
+    pub fn toggled_sort(&self, column: &ColumnMeta) -> Option<SortSpec> {
+        let token = column.sort?;
+        Some(if self.sort.token == token {
+            SortSpec::new(token, self.sort.order.flip())
+        } else if column.numeric
+            || matches!(
+                token,
+                "created"
+                    | "updated"
+                    | "lastScanned"
+                    | "lastCheckedIn"
+                    | "stateChanged"
+                    | "lastUsedDate"
+            )
+        {
+            SortSpec::new(token, SortOrder::Desc)
+        } else {
+            SortSpec::new(token, SortOrder::Asc)
+        })
+    }
+}
+
+/// Percent-encodes a URL query value but leaves `:` and `,` readable (`sort=created:desc`),
+/// which are legal in a query and decode to themselves.
+pub fn url_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b',') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+struct Getter<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Getter<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> ListQuery {
+        let pairs = shipshape_model::request::decode_query(query);
+        ListQuery::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn url_round_trips_through_params() {
+        let q = ListQuery {
+            filter: "repo.tag:\"1.2 & x\"".into(),
+            sort: "size:asc".parse().unwrap(),
+            page: 3,
+            size: 100,
+            columns: Some(vec!["name".into(), "size".into()]),
+            selected: vec!["a".into()],
+            request_open: true,
+        };
+        let s = q.to_query();
+        assert!(s.contains("sort=size:asc&pageNumber=3&pageSize=100"), "{s}");
+        assert_eq!(parse(&s), q);
+    }
+
+    #[test]
+    fn bad_page_size_falls_back_to_the_default() {
+        assert_eq!(parse("pageSize=5000").size, 50);
+        assert_eq!(parse("pageNo=3").page, 3);
+        assert_eq!(
+            parse("sort=bogus:sideways").sort.to_string(),
+            "created:desc"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! Signing in, the top bar, and coming back to the same URL after the session expires.
+
+use shipshape_e2e::*;
+use thirtyfour::prelude::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_shows_the_user_and_role_in_the_top_bar() -> anyhow::Result<()> {
+    let app = App::start().await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    d.goto(format!("{}/sensors", app.url)).await?;
+    // Not signed in: the console asks for credentials and remembers where we were going.
+    wait_for(d, "[data-testid=signin-form]").await?;
+    let url = d.current_url().await?.to_string();
+    assert!(url.contains("/signin?next=%2Fsensors"), "{url}");
+
+    // Wrong password: a message, no session.
+    fill_wrong(d).await?;
+    let err = wait_for(d, "[data-testid=signin-error]").await?;
+    assert!(err.text().await?.contains("Wrong username or password"));
+
+    fill_sign_in(d, "admin", ADMIN_PASSWORD).await?;
+    wait_url(d, |u| u.ends_with("/sensors")).await?;
+    assert_eq!(
+        wait_for(d, "[data-testid=user]").await?.text().await?,
+        "admin"
+    );
+    assert_eq!(
+        text_content(&d.find(By::Css("[data-testid=role]")).await?).await?,
+        "admin"
+    );
+    let token: serde_json::Value = d
+        .execute("return sessionStorage.getItem('shipshape.token')", vec![])
+        .await?
+        .json()
+        .clone();
+    assert_eq!(
+        token.as_str().map(|t| t.split('.').count()),
+        Some(3),
+        "a JWT is kept in sessionStorage"
+    );
+
+    // The theme follows the system until chosen; the choice is remembered.
+    let theme = "return [document.documentElement.getAttribute('data-theme'), localStorage.getItem('shipshape.theme')]";
+    assert_eq!(
+        d.execute(theme, vec![]).await?.json(),
+        &serde_json::json!([null, null])
+    );
+    d.find(By::Css("[data-testid=theme-toggle]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        d.execute(theme, vec![]).await?.json(),
+        &serde_json::json!(["light", "light"])
+    );
+    d.find(By::Css("[data-testid=theme-toggle]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        d.execute(theme, vec![]).await?.json(),
+        &serde_json::json!(["dark", "dark"])
+    );
+    d.refresh().await?;
+    wait_for(d, "[data-testid=user]").await?;
+    assert_eq!(
+        d.execute(theme, vec![]).await?.json(),
+        &serde_json::json!(["dark", "dark"])
+    );
+    d.find(By::Css("[data-testid=theme-toggle]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        d.execute(theme, vec![]).await?.json(),
+        &serde_json::json!([null, null])
+    );
+
+    // Placeholders say what will come.
+    d.find(By::Css("[data-testid=nav-dashboard]"))
+        .await?
+        .click()
+        .await?;
+    let text = wait_for(d, "[data-testid=dashboard-page]")
+        .await?
+        .text()
+        .await?;
+    assert!(text.contains("Widgets will come here"), "{text}");
+
+    // Sign-out returns to the sign-in page and forgets the token.
+    d.find(By::Css("[data-testid=sign-out]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=signin-form]").await?;
+    let token = d
+        .execute("return sessionStorage.getItem('shipshape.token')", vec![])
+        .await?;
+    assert!(token.json().is_null());
+    browser.quit().await
+}
+
+async fn fill_wrong(d: &WebDriver) -> anyhow::Result<()> {
+    wait_for(d, "[data-testid=username]")
+        .await?
+        .send_keys("admin")
+        .await?;
+    d.find(By::Css("[data-testid=password]"))
+        .await?
+        .send_keys("not-the-password")
+        .await?;
+    d.find(By::Css("[data-testid=signin-submit]"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_or_garbage_token_returns_to_sign_in_and_then_to_the_same_url(
+) -> anyhow::Result<()> {
+    let app = App::start().await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    let path = "/images?sort=size:desc&pageNumber=2&pageSize=25";
+    sign_in_at(d, &app, path, "admin", ADMIN_PASSWORD).await?;
+    table_keys(d).await?;
+
+    // A token whose exp is in the past: {"sub":"admin","role":"admin","exp":1000}.
+    let expired = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsInJvbGUiOiJhZG1pbiIsImV4cCI6MTAwMH0.x";
+    for bad in [expired, "garbage"] {
+        d.execute(
+            &format!("sessionStorage.setItem('shipshape.token', '{bad}')"),
+            vec![],
+        )
+        .await?;
+        d.refresh().await?;
+        wait_for(d, "[data-testid=signin-form]").await?;
+        fill_sign_in(d, "admin", ADMIN_PASSWORD).await?;
+        let url = wait_url(d, |u| u.contains("/images?")).await?;
+        assert!(
+            url.ends_with(path),
+            "back on the same URL after sign-in: {url}"
+        );
+        assert_eq!(table_keys(d).await?.len(), 25);
+    }
+
+    // The server's own 401 (a well-formed token the server does not accept) ends the session too.
+    let forged =
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsInJvbGUiOiJhZG1pbiIsImV4cCI6NDEwMjQ0NDgwMH0.bad";
+    d.execute(
+        &format!("sessionStorage.setItem('shipshape.token', '{forged}')"),
+        vec![],
+    )
+    .await?;
+    d.find(By::Css("[data-testid=next-page]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=signin-form]").await?;
+    let url = d.current_url().await?.to_string();
+    assert!(url.contains("next=%2Fimages%3F"), "{url}");
+    browser.quit().await
+}
