@@ -97,7 +97,7 @@ async fn delete(
                     });
                 }
             }
-            Ok((store.delete_sensor_rows(&go).await?, skipped))
+            Ok((store.delete_by_ids(Entity::Sensor, &go).await?, skipped))
         }
         Entity::Image => {
             let refs = match selection {
@@ -160,7 +160,7 @@ async fn delete(
             store.set_job_running(job_id, refs.len() as u64).await?;
             let ids: Vec<i64> = refs.iter().map(|r| r.0).collect();
             let images: BTreeSet<i64> = refs.iter().map(|r| r.1).collect();
-            let deleted = store.delete_container_rows(&ids).await?;
+            let deleted = store.delete_by_ids(Entity::Container, &ids).await?;
             store
                 .refresh_image_counts(&images.into_iter().collect::<Vec<_>>())
                 .await?;

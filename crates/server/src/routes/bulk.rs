@@ -5,9 +5,14 @@
 //! row exactly once.
 
 use crate::error::ApiError;
-use crate::routes::params::RawQuery;
+use crate::routes::json;
+use crate::routes::params::{bulk_limit, RawQuery};
+use crate::store::Entity;
+use crate::AppState;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Uri};
+use axum::response::Response;
 use shipshape_model::request::percent_encode;
+use shipshape_model::BulkResponse;
 
 const PREFIX: &str = "c1.";
 
@@ -66,4 +71,47 @@ pub fn link_header(url: &str) -> (HeaderName, HeaderValue) {
         header::LINK,
         HeaderValue::from_str(&format!("<{url}>;rel=next")).unwrap_or(HeaderValue::from_static("")),
     )
+}
+
+/// One page of a bulk `/list` endpoint: full detail objects, and a `Link` to the next page
+/// when more rows match.
+pub async fn bulk_page(
+    state: &AppState,
+    entity: Entity,
+    headers: &HeaderMap,
+    uri: &Uri,
+    q: &RawQuery,
+) -> Result<Response, ApiError> {
+    let limit = bulk_limit(q)?;
+    let after = parse_cursor(q)?;
+    let filter = crate::filter::compile(entity, q.filter()?, crate::store::now_ms())?;
+    // One more than the limit tells whether a next page exists.
+    let mut ids = state
+        .store
+        .ids_after(entity, &filter, after, limit.get() + 1)
+        .await?;
+    let more = ids.len() > limit.get() as usize;
+    ids.truncate(limit.get() as usize);
+    let mut res = match entity {
+        Entity::Image => json(&BulkResponse {
+            data: state.store.image_details_by_ids(&ids).await?,
+        }),
+        Entity::Container => json(&BulkResponse {
+            data: state.store.container_details_by_ids(&ids).await?,
+        }),
+        Entity::Sensor => {
+            let view = crate::store::sensors::SensorView {
+                extensions: q.extensions(),
+                latest_version: None,
+            };
+            json(&BulkResponse {
+                data: state.store.sensors_by_ids(&ids, &view).await?,
+            })
+        }
+    };
+    if let (true, Some(last)) = (more, ids.last()) {
+        let (name, value) = link_header(&next_url(headers, uri, state.tls, q, &cursor(*last)));
+        res.headers_mut().insert(name, value);
+    }
+    Ok(res)
 }

@@ -4,7 +4,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::bulk;
 use crate::routes::json;
-use crate::routes::params::{bulk_limit, list_query, RawQuery};
+use crate::routes::params::{list_query, RawQuery};
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use shipshape_model::{
-    BulkResponse, ContainerVulnDetails, ContainerVulnResponse, ListResponse, SoftwareResponse,
+    ContainerVulnDetails, ContainerVulnResponse, ListResponse, SoftwareResponse,
 };
 
 pub fn router() -> Router<AppState> {
@@ -49,7 +49,7 @@ pub async fn list_containers(
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/containers/list", tag = "containers", params(crate::openapi::BulkParams),
-    responses((status = 200, body = BulkResponse<shipshape_model::ContainerDetails>,
+    responses((status = 200, body = shipshape_model::BulkResponse<shipshape_model::ContainerDetails>,
                headers(("Link" = String, description = "<next-url>;rel=next, absent on the last page")))),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn bulk_containers(
@@ -59,28 +59,7 @@ pub async fn bulk_containers(
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let limit = bulk_limit(&q)?;
-    let after = bulk::parse_cursor(&q)?;
-    let filter = crate::filter::compile(Entity::Container, q.filter()?, crate::store::now_ms())?;
-    let mut ids = state
-        .store
-        .ids_after(Entity::Container, &filter, after, limit.get() + 1)
-        .await?;
-    let more = ids.len() > limit.get() as usize;
-    ids.truncate(limit.get() as usize);
-    let data = state.store.container_details_by_ids(&ids).await?;
-    let mut res = json(&BulkResponse { data });
-    if let (true, Some(last)) = (more, ids.last()) {
-        let (name, value) = bulk::link_header(&bulk::next_url(
-            &headers,
-            &uri,
-            state.tls,
-            &q,
-            &bulk::cursor(*last),
-        ));
-        res.headers_mut().insert(name, value);
-    }
-    Ok(res)
+    bulk::bulk_page(&state, Entity::Container, &headers, &uri, &q).await
 }
 
 async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiError> {

@@ -4,7 +4,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::bulk;
 use crate::routes::json;
-use crate::routes::params::{bulk_limit, list_query, RawQuery};
+use crate::routes::params::{list_query, RawQuery};
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -13,9 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use shipshape_model::{
-    BulkResponse, ImageAssociation, ImageVulnResponse, ListResponse, SoftwareResponse,
-};
+use shipshape_model::{ImageAssociation, ImageVulnResponse, ListResponse, SoftwareResponse};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,7 +45,7 @@ pub async fn list_images(
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/images/list", tag = "images", params(crate::openapi::BulkParams),
-    responses((status = 200, body = BulkResponse<shipshape_model::ImageDetails>,
+    responses((status = 200, body = shipshape_model::BulkResponse<shipshape_model::ImageDetails>,
                headers(("Link" = String, description = "<next-url>;rel=next, absent on the last page")))),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn bulk_images(
@@ -57,29 +55,7 @@ pub async fn bulk_images(
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let limit = bulk_limit(&q)?;
-    let after = bulk::parse_cursor(&q)?;
-    let filter = crate::filter::compile(Entity::Image, q.filter()?, crate::store::now_ms())?;
-    // One more than the limit tells whether a next page exists.
-    let mut ids = state
-        .store
-        .ids_after(Entity::Image, &filter, after, limit.get() + 1)
-        .await?;
-    let more = ids.len() > limit.get() as usize;
-    ids.truncate(limit.get() as usize);
-    let data = state.store.image_details_by_ids(&ids).await?;
-    let mut res = json(&BulkResponse { data });
-    if let (true, Some(last)) = (more, ids.last()) {
-        let (name, value) = bulk::link_header(&bulk::next_url(
-            &headers,
-            &uri,
-            state.tls,
-            &q,
-            &bulk::cursor(*last),
-        ));
-        res.headers_mut().insert(name, value);
-    }
-    Ok(res)
+    bulk::bulk_page(&state, Entity::Image, &headers, &uri, &q).await
 }
 
 async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {

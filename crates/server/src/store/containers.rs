@@ -1,7 +1,7 @@
 //! Containers: rows, details, lookups and deletes. A container's software and findings are
 //! those of the image it runs.
 
-use super::listing::{in_id_order, placeholders};
+use super::listing::{in_id_order, placeholders, severity_counts};
 use super::{json_col, Store};
 use shipshape_model::{Cluster, Container, ContainerDetails, EpochMillis, HostRef, SeverityCounts};
 use sqlx::sqlite::SqliteRow;
@@ -50,12 +50,6 @@ pub(crate) fn host_from_row(row: &SqliteRow) -> sqlx::Result<Option<HostRef>> {
 fn container_from_row(row: &SqliteRow) -> sqlx::Result<Container> {
     let state: String = row.try_get("state")?;
     let cluster: Option<String> = row.try_get("cluster")?;
-    let mut a = [0u64; 5];
-    for (i, slot) in a.iter_mut().enumerate() {
-        *slot = row
-            .try_get::<i64, _>(format!("sev{}", i + 1).as_str())?
-            .max(0) as u64;
-    }
     Ok(Container {
         uuid: row.try_get("uuid")?,
         container_id: row.try_get("container_id")?,
@@ -78,7 +72,7 @@ fn container_from_row(row: &SqliteRow) -> sqlx::Result<Container> {
         host: host_from_row(row)?,
         is_root: row.try_get::<i64, _>("is_root")? != 0,
         privileged: row.try_get::<i64, _>("privileged")? != 0,
-        vulnerabilities: SeverityCounts::from_array(a),
+        vulnerabilities: severity_counts(row)?,
         cluster: cluster.and_then(|c| serde_json::from_str::<Cluster>(&c).ok()),
     })
 }
@@ -172,13 +166,7 @@ impl Store {
             .bind(id)
             .fetch_one(&self.pool)
             .await?;
-        let mut a = [0u64; 5];
-        for (i, slot) in a.iter_mut().enumerate() {
-            *slot = row
-                .try_get::<i64, _>(format!("sev{}", i + 1).as_str())?
-                .max(0) as u64;
-        }
-        Ok(SeverityCounts::from_array(a))
+        severity_counts(&row)
     }
 
     /// (row id, image row id, sha, container id) of containers with these shas or container ids.
@@ -215,23 +203,6 @@ impl Store {
             q = q.bind(id);
         }
         q.fetch_all(&self.pool).await
-    }
-
-    pub async fn delete_container_rows(&self, ids: &[i64]) -> sqlx::Result<u64> {
-        let mut deleted = 0;
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "DELETE FROM containers WHERE id IN ({})",
-                placeholders(chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id);
-            }
-            deleted += q.execute(&self.pool).await?.rows_affected();
-        }
-        self.rows_changed();
-        Ok(deleted)
     }
 }
 

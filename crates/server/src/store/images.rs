@@ -1,6 +1,6 @@
 //! Images: rows, details, findings, software, associations and deletes.
 
-use super::listing::{in_id_order, placeholders};
+use super::listing::{in_id_order, placeholders, severity_counts};
 use super::{json_col, Store};
 use shipshape_model::{
     AssociatedContainer, CvssInfo, EpochMillis, HostRef, Image, ImageDetails, Label, Layer,
@@ -42,16 +42,6 @@ struct ImageRow {
     layers: Vec<Layer>,
 }
 
-fn counts(row: &SqliteRow) -> sqlx::Result<SeverityCounts> {
-    let mut a = [0u64; 5];
-    for (i, slot) in a.iter_mut().enumerate() {
-        *slot = row
-            .try_get::<i64, _>(format!("sev{}", i + 1).as_str())?
-            .max(0) as u64;
-    }
-    Ok(SeverityCounts::from_array(a))
-}
-
 fn image_from_row(row: &SqliteRow) -> sqlx::Result<ImageRow> {
     let source: String = row.try_get("source")?;
     let digests: String = row.try_get("repo_digests")?;
@@ -74,7 +64,7 @@ fn image_from_row(row: &SqliteRow) -> sqlx::Result<ImageRow> {
             repo: Vec::new(),
             repo_digests: json_col::<Vec<RepoDigest>>(&digests),
             size: row.try_get("size")?,
-            vulnerabilities: counts(row)?,
+            vulnerabilities: severity_counts(row)?,
             associated_containers_count: row.try_get::<i64, _>("containers_count")?.max(0) as u64,
             associated_hosts_count: row.try_get::<i64, _>("hosts_count")?.max(0) as u64,
             source: json_col(&source),
@@ -208,7 +198,7 @@ impl Store {
             .bind(image_ref)
             .fetch_one(&self.pool)
             .await?;
-        counts(&row)
+        severity_counts(&row)
     }
 
     /// The findings of one image, most severe first.

@@ -218,6 +218,42 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes the rows of `entity` with these ids (in chunks), for tables whose rows own
+    /// nothing else; returns how many went.
+    pub async fn delete_by_ids(&self, entity: Entity, ids: &[i64]) -> sqlx::Result<u64> {
+        let mut deleted = 0;
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "DELETE FROM {} WHERE id IN ({})",
+                entity.table(),
+                placeholders(chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            deleted += q.execute(&self.pool).await?.rows_affected();
+        }
+        self.rows_changed();
+        Ok(deleted)
+    }
+}
+
+/// `sev1`…`sev5` columns of a row as severity counts.
+pub fn severity_counts(
+    row: &sqlx::sqlite::SqliteRow,
+) -> sqlx::Result<shipshape_model::SeverityCounts> {
+    use sqlx::Row;
+    let mut a = [0u64; 5];
+    for (i, slot) in a.iter_mut().enumerate() {
+        *slot = row
+            .try_get::<i64, _>(format!("sev{}", i + 1).as_str())?
+            .max(0) as u64;
+    }
+    Ok(shipshape_model::SeverityCounts::from_array(a))
+}
+
 /// `?, ?, ?` for `n` placeholders.
 pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")

@@ -185,23 +185,6 @@ impl Store {
         }
         q.fetch_all(&self.pool).await
     }
-
-    pub async fn delete_sensor_rows(&self, ids: &[i64]) -> sqlx::Result<u64> {
-        let mut deleted = 0;
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "DELETE FROM sensors WHERE id IN ({})",
-                placeholders(chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id);
-            }
-            deleted += q.execute(&self.pool).await?.rows_affected();
-        }
-        self.rows_changed();
-        Ok(deleted)
-    }
 }
 
 #[cfg(test)]
