@@ -68,10 +68,48 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| project_root().join("target"))
 }
 
-/// Builds the console into `dist/` with trunk (release: small wasm).
+/// Builds the console into `dist/` with trunk (release: small wasm), then writes `.br` and
+/// `.gz` files beside each asset: the server sends those as they are, compressed once at the
+/// highest levels instead of on every request at a fast level.
 pub fn build_console() -> Result<()> {
     step("Building the console (trunk build --release)");
-    sh(Command::new("trunk").args(["build", "--release"]))
+    sh(Command::new("trunk").args(["build", "--release"]))?;
+    step("Precompressing dist/ (brotli 11, gzip 9)");
+    precompress(Path::new("dist"))
+}
+
+fn precompress(dir: &Path) -> Result<()> {
+    use std::io::Write;
+    for entry in std::fs::read_dir(dir).context("reading dist/")? {
+        let path = entry?.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !["wasm", "js", "css", "html", "svg"].contains(&ext) {
+            continue;
+        }
+        let data = std::fs::read(&path)?;
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 11, 22);
+            w.write_all(&data)?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)?;
+        let gz = gz.finish()?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        std::fs::write(dir.join(format!("{name}.br")), &br)?;
+        std::fs::write(dir.join(format!("{name}.gz")), &gz)?;
+        println!(
+            "{name}: {} bytes, brotli {} , gzip {}",
+            data.len(),
+            br.len(),
+            gz.len()
+        );
+    }
+    Ok(())
 }
 
 fn flag_value(args: &[String], name: &str) -> Option<String> {

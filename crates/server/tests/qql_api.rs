@@ -183,11 +183,12 @@ async fn qql_errors_are_400s_with_spans() {
     assert_eq!(span(&v), (p.span.start as u64, p.span.end as u64));
     assert_eq!(span(&v).0, 64);
 
-    // Too long: a query parameter past 4,096 characters is refused at the edge (400, no span);
-    // the same filter in a delete body reaches the parser, whose error has the span.
+    // Too long: past 4,096 characters, in a query parameter or a delete body, the parser's
+    // error has the span of the excess.
     let long = format!("name:\"{}\"", "x".repeat(5000));
     let path = format!("/csapi/v1.3/containers?filter={}", enc(&long));
-    assert_error(app.get(&token, &path).await, 400).await;
+    let v = assert_error(app.get(&token, &path).await, 400).await;
+    assert_eq!(span(&v), (4096, long.chars().count() as u64));
     let res = app
         .client
         .delete(app.url("/csapi/v1.3/containers"))

@@ -59,7 +59,16 @@ pub fn app(state: AppState) -> Router {
     );
     if let Some(dist) = state.dist.clone() {
         let index = dist.join("index.html");
-        router = router.fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)));
+        // `cargo xtask` writes .br/.gz beside each asset; they are sent as they are.
+        let index_file = ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip();
+        router = router.fallback_service(
+            ServeDir::new(&dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(index_file),
+        );
     } else {
         router = router.fallback(|| async {
             (

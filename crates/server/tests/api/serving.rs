@@ -190,3 +190,47 @@ async fn shutdown_lets_in_flight_requests_finish() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn precompressed_console_assets_are_sent_as_they_are() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Shipshape</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app.wasm"), vec![0u8; 4096]).unwrap();
+    std::fs::write(dist.path().join("app.wasm.br"), b"brotli-bytes").unwrap();
+    let app = spawn_with(Options {
+        seed: false,
+        ..Default::default()
+    })
+    .await;
+    let state = shipshape_server::AppState {
+        dist: Some(dist.path().to_path_buf()),
+        ..app.state.clone()
+    };
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", tcp.local_addr().unwrap());
+    tokio::spawn(shipshape_server::listener::serve(
+        tcp,
+        shipshape_server::routes::app(state),
+        None,
+        std::future::pending(),
+    ));
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
+    let res = raw
+        .get(format!("{base}/app.wasm"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+    let plain = raw.get(format!("{base}/app.wasm")).send().await.unwrap();
+    assert_eq!(plain.bytes().await.unwrap().len(), 4096);
+}
