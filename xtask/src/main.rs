@@ -103,7 +103,7 @@ fn precompress(dir: &Path) -> Result<()> {
         std::fs::write(dir.join(format!("{name}.br")), &br)?;
         std::fs::write(dir.join(format!("{name}.gz")), &gz)?;
         println!(
-            "{name}: {} bytes, brotli {} , gzip {}",
+            "{name}: {} bytes, brotli {}, gzip {}",
             data.len(),
             br.len(),
             gz.len()
