@@ -4,7 +4,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::bulk;
 use crate::routes::json;
-use crate::routes::params::{list_query, RawQuery};
+use crate::routes::params::RawQuery;
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -38,14 +38,7 @@ pub async fn list_containers(
     State(state): State<AppState>,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let filter = crate::filter::compile(Entity::Container, q.filter()?, crate::store::now_ms())?;
-    let lq = list_query(Entity::Container, &q, filter)?;
-    let (count, ids) = tokio::try_join!(
-        state.store.count(Entity::Container, &lq.filter),
-        state.store.page_ids(Entity::Container, &lq)
-    )?;
-    let data = state.store.containers_by_ids(&ids).await?;
-    Ok(json(&ListResponse { count, data }))
+    crate::routes::list_page(&state, Entity::Container, &q).await
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/containers/list", tag = "containers", params(crate::openapi::BulkParams),

@@ -4,7 +4,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::bulk;
 use crate::routes::json;
-use crate::routes::params::{list_query, RawQuery};
+use crate::routes::params::RawQuery;
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -34,14 +34,7 @@ pub async fn list_images(
     State(state): State<AppState>,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let filter = crate::filter::compile(Entity::Image, q.filter()?, crate::store::now_ms())?;
-    let lq = list_query(Entity::Image, &q, filter)?;
-    let (count, ids) = tokio::try_join!(
-        state.store.count(Entity::Image, &lq.filter),
-        state.store.page_ids(Entity::Image, &lq)
-    )?;
-    let data = state.store.images_by_ids(&ids).await?;
-    Ok(json(&ListResponse { count, data }))
+    crate::routes::list_page(&state, Entity::Image, &q).await
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/images/list", tag = "images", params(crate::openapi::BulkParams),

@@ -146,3 +146,40 @@ pub fn json<T: serde::Serialize>(value: &T) -> Response {
         Err(e) => crate::error::ApiError::Internal(e.into()).into_response(),
     }
 }
+
+/// One page of a list endpoint: `{"count", "data"}` for the filter, sort and page asked for.
+pub async fn list_page(
+    state: &AppState,
+    entity: crate::store::Entity,
+    q: &params::RawQuery,
+) -> Result<Response, crate::error::ApiError> {
+    use crate::store::Entity;
+    use shipshape_model::ListResponse;
+    let filter = crate::filter::compile(entity, q.filter()?, crate::store::now_ms())?;
+    let lq = params::list_query(entity, q, filter)?;
+    let (count, ids) = tokio::try_join!(
+        state.store.count(entity, &lq.filter),
+        state.store.page_ids(entity, &lq)
+    )?;
+    Ok(match entity {
+        Entity::Sensor => {
+            let release = state.store.sensor_release().await?;
+            let view = crate::store::sensors::SensorView {
+                extensions: q.extensions(),
+                latest_version: release.as_ref().map(|r| r.version.as_str()),
+            };
+            json(&ListResponse {
+                count,
+                data: state.store.sensors_by_ids(&ids, &view).await?,
+            })
+        }
+        Entity::Image => json(&ListResponse {
+            count,
+            data: state.store.images_by_ids(&ids).await?,
+        }),
+        Entity::Container => json(&ListResponse {
+            count,
+            data: state.store.containers_by_ids(&ids).await?,
+        }),
+    })
+}

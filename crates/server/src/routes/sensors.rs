@@ -3,7 +3,7 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
-use crate::routes::params::{list_query, RawQuery};
+use crate::routes::params::RawQuery;
 use crate::store::sensors::SensorView;
 use crate::store::Entity;
 use crate::AppState;
@@ -30,19 +30,7 @@ pub async fn list_sensors(
     State(state): State<AppState>,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let filter = crate::filter::compile(Entity::Sensor, q.filter()?, crate::store::now_ms())?;
-    let lq = list_query(Entity::Sensor, &q, filter)?;
-    let release = state.store.sensor_release().await?;
-    let view = SensorView {
-        extensions: q.extensions(),
-        latest_version: release.as_ref().map(|r| r.version.as_str()),
-    };
-    let (count, ids) = tokio::try_join!(
-        state.store.count(Entity::Sensor, &lq.filter),
-        state.store.page_ids(Entity::Sensor, &lq)
-    )?;
-    let data = state.store.sensors_by_ids(&ids, &view).await?;
-    Ok(json(&ListResponse { count, data }))
+    crate::routes::list_page(&state, Entity::Sensor, &q).await
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/sensors/{uuid}", tag = "sensors",
