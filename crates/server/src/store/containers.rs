@@ -108,9 +108,28 @@ impl Store {
     ) -> sqlx::Result<Vec<ContainerDetails>> {
         let rows = self.container_rows(ids).await?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut by_image: std::collections::HashMap<
+            i64,
+            (
+                Vec<shipshape_model::Software>,
+                Vec<shipshape_model::Vulnerability>,
+            ),
+        > = std::collections::HashMap::new();
         for r in &rows {
             let id: i64 = r.try_get("id")?;
             let image_ref: i64 = r.try_get("image_ref")?;
+            // Containers of one image share its software and findings: query them once per image.
+            let (softwares, vulnerabilities) = match by_image.get(&image_ref) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = (
+                        self.image_software(image_ref).await?,
+                        self.image_vulns(image_ref).await?,
+                    );
+                    by_image.insert(image_ref, found.clone());
+                    found
+                }
+            };
             let c = container_from_row(r)?;
             let arguments: String = r.try_get("arguments")?;
             let environment: String = r.try_get("environment")?;
@@ -142,8 +161,8 @@ impl Store {
                     port_mapping: json_col(&ports),
                     label: json_col(&labels),
                     operating_system: r.try_get("operating_system")?,
-                    softwares: self.image_software(image_ref).await?,
-                    vulnerabilities: self.image_vulns(image_ref).await?,
+                    softwares,
+                    vulnerabilities,
                     vuln_summary: Some(c.vulnerabilities),
                 },
             ));
