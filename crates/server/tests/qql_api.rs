@@ -811,7 +811,7 @@ async fn filters_select_what_an_in_memory_evaluation_selects() {
     // minute in a debug build on two cores.
     let app = spawn_with(Options {
         seed: false,
-        wrap: None,
+        ..Default::default()
     })
     .await;
     let opts = DemoOptions {

@@ -99,22 +99,11 @@ async fn the_console_is_served_with_a_single_page_app_fallback() {
     std::fs::write(dist.path().join("app.css"), "body{}").unwrap();
     let app = spawn_with(Options {
         seed: false,
+        dist: Some(dist.path().to_path_buf()),
         ..Default::default()
     })
     .await;
-    let state = shipshape_server::AppState {
-        dist: Some(dist.path().to_path_buf()),
-        ..app.state.clone()
-    };
-    let router = shipshape_server::routes::app(state);
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", tcp.local_addr().unwrap());
-    tokio::spawn(shipshape_server::listener::serve(
-        tcp,
-        router,
-        None,
-        std::future::pending(),
-    ));
+    let base = app.base.clone();
     let deep = app
         .client
         .get(format!("{base}/images/abc?pageNumber=2"))
@@ -203,21 +192,11 @@ async fn precompressed_console_assets_are_sent_as_they_are() {
     std::fs::write(dist.path().join("app.wasm.br"), b"brotli-bytes").unwrap();
     let app = spawn_with(Options {
         seed: false,
+        dist: Some(dist.path().to_path_buf()),
         ..Default::default()
     })
     .await;
-    let state = shipshape_server::AppState {
-        dist: Some(dist.path().to_path_buf()),
-        ..app.state.clone()
-    };
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", tcp.local_addr().unwrap());
-    tokio::spawn(shipshape_server::listener::serve(
-        tcp,
-        shipshape_server::routes::app(state),
-        None,
-        std::future::pending(),
-    ));
+    let base = app.base.clone();
     let raw = reqwest::Client::builder()
         .no_gzip()
         .no_brotli()

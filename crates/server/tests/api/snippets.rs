@@ -89,6 +89,7 @@ async fn run_snippets(lang: Language, tool: &str) {
                 record(l.clone(), req, next)
             }))
         })),
+        ..Default::default()
     })
     .await;
     let token = app.admin_token().await;

@@ -33,6 +33,8 @@ impl Drop for TestApp {
 pub struct Options {
     pub seed: bool,
     pub wrap: Option<Box<dyn FnOnce(Router) -> Router + Send>>,
+    /// A built console to serve at `/`.
+    pub dist: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -40,6 +42,7 @@ impl Default for Options {
         Self {
             seed: true,
             wrap: None,
+            dist: None,
         }
     }
 }
@@ -71,7 +74,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     ensure_admin(&store, Some(ADMIN_PASSWORD.into()))
         .await
         .expect("admin");
-    let state = AppState::new(store.clone(), None, false)
+    let state = AppState::new(store.clone(), opts.dist, false)
         .await
         .expect("state");
     let mut app = routes::app(state.clone());
