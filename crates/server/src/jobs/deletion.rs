@@ -107,17 +107,11 @@ async fn delete(
                         .iter()
                         .map(|r| r.1.chars().take(12).collect())
                         .collect();
-                    let normalised: Vec<String> = ids
-                        .iter()
-                        .map(|i| crate::store::images::normalise_sha(i))
-                        .collect();
                     let found = refs
                         .iter()
                         .map(|r| r.1.as_str())
                         .chain(short.iter().map(String::as_str));
-                    let mut missing = Vec::new();
-                    not_found(&normalised, found, &mut missing);
-                    skipped.extend(missing);
+                    not_found(ids, found, &mut skipped);
                     refs
                 }
                 Selection::Filter(f) => {
@@ -176,7 +170,8 @@ fn not_found<'a>(
 ) {
     let found: BTreeSet<&str> = found.collect();
     for id in asked {
-        if !found.contains(id.as_str()) {
+        // Ids are looked up the way the store matches them (`sha256:` prefix dropped, lower case).
+        if !found.contains(crate::store::images::normalise_sha(id).as_str()) {
             skipped.push(SkippedRecord {
                 id: id.clone(),
                 reason: "not found".into(),

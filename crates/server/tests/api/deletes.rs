@@ -27,9 +27,9 @@ async fn deleting_containers_by_query_ids_runs_a_job_and_updates_counts() {
         .collect();
     let before = list["count"].as_u64().unwrap();
     let path = format!(
-        "/csapi/v1.3/containers?containerIds={}&containerIds={}&containerIds={}",
+        "/csapi/v1.3/containers?containerIds={}&containerIds=sha256%3A{}&containerIds={}",
         shas[0],
-        shas[1],
+        shas[1].to_uppercase(),
         &shas[2][..12]
     );
     let res = delete(&app, &t, &path, None).await;
@@ -39,6 +39,11 @@ async fn deleting_containers_by_query_ids_runs_a_job_and_updates_counts() {
     let job = app.wait_job(&t, job_id).await;
     assert_eq!(job["status"], "COMPLETED");
     assert_eq!(job["deleted"], 3);
+    assert_eq!(
+        job["skipped"],
+        serde_json::json!([]),
+        "every id form was found: {job}"
+    );
     assert_eq!(job["requestedBy"], "olga");
     let after = app.get_json(&t, "/csapi/v1.3/containers?pageSize=1").await["count"]
         .as_u64()
