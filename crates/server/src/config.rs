@@ -28,6 +28,16 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Copy a live SQLite database to a new file, consistently (for PostgreSQL use pg_dump).
+    Backup(BackupArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist.
+    pub path: PathBuf,
+    #[arg(long, env = "SHIPSHAPE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
 }
 
 #[derive(Args, Debug)]
@@ -52,6 +62,20 @@ pub struct ServeArgs {
     /// Seed the demo fleet when the database has no sensors yet.
     #[arg(long)]
     pub seed_demo_if_empty: bool,
+    /// Longest a request's database statement may run, in milliseconds; past it the statement
+    /// is stopped and the request answered 503.
+    #[arg(long, env = "SHIPSHAPE_QUERY_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub query_timeout_ms: u64,
+    /// Database connections for requests (background jobs have three more).
+    #[arg(long, env = "SHIPSHAPE_MAX_CONNECTIONS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(3..=1000))]
+    pub max_connections: u32,
+    /// A job whose server has shown no life for this many seconds is taken over by another
+    /// server (or by this one after a restart).
+    #[arg(long, env = "SHIPSHAPE_JOB_STALE_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub job_stale_secs: u64,
 }
 
 #[derive(Args, Debug)]

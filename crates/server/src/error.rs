@@ -26,15 +26,52 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     PreconditionFailed(String),
+    /// The database work of the request ran past its time limit, or no connection came free.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// What a client reads when its query ran too long.
+pub const TIMEOUT_MESSAGE: &str = "The query took longer than this server's time limit and was \
+    stopped. Narrow the filter (or ask an administrator to raise --query-timeout) and try again.";
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        ApiError::Internal(e.into())
+        if crate::store::db::is_timeout(&e) {
+            ApiError::Unavailable(TIMEOUT_MESSAGE.into())
+        } else if matches!(e, sqlx::Error::PoolTimedOut) {
+            ApiError::Unavailable(
+                "The server is busy: no database connection came free in time. Try again shortly."
+                    .into(),
+            )
+        } else {
+            ApiError::Internal(e.into())
+        }
+    }
+}
+
+impl From<crate::store::listing::ListError> for ApiError {
+    fn from(e: crate::store::listing::ListError) -> Self {
+        match e {
+            crate::store::listing::ListError::Db(e) => e.into(),
+            crate::store::listing::ListError::Busy(_) => ApiError::Unavailable(
+                "The server is busy with other queries; try again shortly.".into(),
+            ),
+        }
+    }
+}
+
+impl From<crate::store::records::WriteError> for ApiError {
+    fn from(e: crate::store::records::WriteError) -> Self {
+        use crate::store::records::WriteError as W;
+        match e {
+            W::Db(e) => e.into(),
+            other => ApiError::BadRequest(other.to_string()),
+        }
     }
 }
 
@@ -49,6 +86,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,11 +1,11 @@
-//! Shipshape's server: the Qualys-CS-compatible REST API over a SQLite store, authentication,
-//! deletion jobs, demo data, and the built console served as a single-page app.
+//! Shipshape's server: the Qualys-CS-compatible REST API over a store on SQLite or PostgreSQL,
+//! authentication, background jobs, demo data, and the built console served as a single-page
+//! app.
 
 pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
-pub mod filter;
 pub mod jobs;
 pub mod listener;
 pub mod openapi;
@@ -15,6 +15,7 @@ pub mod store;
 use crate::auth::password::VerifiedCache;
 use crate::auth::token::TokenKeys;
 use crate::error::ApiError;
+use crate::jobs::{JobOptions, JobRunner};
 use crate::store::users::UserRow;
 use crate::store::Store;
 use std::path::PathBuf;
@@ -30,12 +31,24 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// True when this server speaks HTTPS itself (for absolute URLs in `Link` headers).
     pub tls: bool,
+    /// Runs this process's background jobs.
+    pub jobs: JobRunner,
 }
 
 impl AppState {
     pub async fn new(store: Store, dist: Option<PathBuf>, tls: bool) -> anyhow::Result<Self> {
+        Self::with_jobs(store, dist, tls, JobOptions::default()).await
+    }
+
+    pub async fn with_jobs(
+        store: Store,
+        dist: Option<PathBuf>,
+        tls: bool,
+        jobs: JobOptions,
+    ) -> anyhow::Result<Self> {
         let secret = store.jwt_secret().await?;
         Ok(Self {
+            jobs: JobRunner::new(store.clone(), jobs),
             store,
             tokens: Arc::new(TokenKeys::new(&secret, TokenKeys::DEFAULT_TTL_SECS)),
             verified: Arc::new(VerifiedCache::default()),

@@ -2,8 +2,9 @@
 
 use anyhow::Context;
 use clap::Parser;
-use shipshape_server::config::{Cli, Command, SeedArgs, ServeArgs, UserCommand};
-use shipshape_server::store::Store;
+use shipshape_server::config::{BackupArgs, Cli, Command, SeedArgs, ServeArgs, UserCommand};
+use shipshape_server::jobs::JobOptions;
+use shipshape_server::store::{Entity, Filter, Store, StoreOptions};
 use shipshape_server::{demo, ensure_admin, listener, routes, AppState};
 use std::io::Read;
 
@@ -19,6 +20,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Seed(args) => seed(args).await,
+        Command::Backup(args) => backup(args).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -38,7 +40,9 @@ async fn main() -> anyhow::Result<()> {
             }
             let store = Store::open(&database_url).await?;
             let hash = shipshape_server::auth::password::hash_password(password)?;
-            store.upsert_user(&name, &hash, role).await?;
+            let saved = store.upsert_user(&name, &hash, role).await;
+            store.close().await;
+            saved?;
             println!("user '{name}' saved with role {}", role.as_str());
             Ok(())
         }
@@ -46,19 +50,29 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = Store::open(&args.database_url).await?;
+    let store = Store::open_with(
+        &args.database_url,
+        &StoreOptions {
+            query_limit: std::time::Duration::from_millis(args.query_timeout_ms),
+            max_connections: args.max_connections,
+        },
+    )
+    .await?;
+    let result = serve_on(&store, args).await;
+    // Every pooled connection closed and, on SQLite, the write-ahead log folded into the file.
+    store.close().await;
+    result
+}
+
+async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
+    let store = store.clone();
     if let Some(password) =
         ensure_admin(&store, std::env::var("SHIPSHAPE_ADMIN_PASSWORD").ok()).await?
     {
         println!("Created user 'admin' with password: {password}");
         println!("(shown once; set SHIPSHAPE_ADMIN_PASSWORD to choose it, or add users with `shipshape user add`)");
     }
-    if args.seed_demo_if_empty
-        && store
-            .count(shipshape_server::store::Entity::Sensor, &Default::default())
-            .await?
-            == 0
-    {
+    if args.seed_demo_if_empty && store.count(&Filter::all(Entity::Sensor)).await? == 0 {
         let stats = demo::seed(&store, &demo::DemoOptions::default()).await?;
         println!("Seeded the demo fleet: {stats}");
     }
@@ -68,7 +82,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         _ => None,
     };
     let dist = args.dist.filter(|d| d.join("index.html").exists());
-    let state = AppState::new(store, dist, tls.is_some()).await?;
+    let jobs = JobOptions {
+        stale_after: std::time::Duration::from_secs(args.job_stale_secs),
+        sweep_every: std::time::Duration::from_secs(args.job_stale_secs.clamp(1, 5)),
+    };
+    let state = AppState::with_jobs(store, dist, tls.is_some(), jobs).await?;
+    // Takes over jobs a stopped server left unfinished, now and from time to time.
+    let sweeper = state.jobs.start_sweeper();
     let app = routes::app(state);
     let tcp = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -76,7 +96,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = tcp.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("listening on {scheme}://{addr}");
-    listener::serve(tcp, app, tls, listener::shutdown_signal()).await
+    let served = listener::serve(tcp, app, tls, listener::shutdown_signal()).await;
+    sweeper.abort();
+    served
 }
 
 async fn seed(args: SeedArgs) -> anyhow::Result<()> {
@@ -93,7 +115,30 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
         now_ms: args.now.unwrap_or_else(shipshape_server::store::now_ms),
     };
     let started = std::time::Instant::now();
-    let stats = demo::seed(&store, &opts).await?;
-    println!("seeded {stats} in {:.1}s", started.elapsed().as_secs_f64());
+    let stats = demo::seed(&store, &opts).await;
+    // Closed even when seeding failed: on SQLite this empties the write-ahead log into the
+    // file, so a plain copy of the file holds every write.
+    store.close().await;
+    println!(
+        "seeded {} in {:.1}s",
+        stats?,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn backup(args: BackupArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.database_url).await?;
+    let started = std::time::Instant::now();
+    let done = store.backup(&args.path).await;
+    store.close().await;
+    done?;
+    let size = std::fs::metadata(&args.path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "backed up to {} ({:.1} MB) in {:.1}s",
+        args.path.display(),
+        size as f64 / 1_048_576.0,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

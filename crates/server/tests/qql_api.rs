@@ -957,9 +957,11 @@ async fn filters_work_on_bulk_lists_and_deletes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a seeded database in QQL_BENCH_DB (about 1,000,000 containers)"]
 async fn bench_big_database() {
-    use shipshape_model::{PageNumber, PageSize, SortOrder};
-    use shipshape_server::store::{Entity, ListQuery, Store};
-    let url = std::env::var("QQL_BENCH_DB").expect("QQL_BENCH_DB=sqlite:/path/to/db");
+    use shipshape_model::{PageNumber, PageSize};
+    use shipshape_server::store::filter::{compile, Filter};
+    use shipshape_server::store::{Engine, Entity, ListQuery, Sort, Sql, Store};
+    let url =
+        std::env::var("QQL_BENCH_DB").expect("QQL_BENCH_DB=sqlite:/path/to/db or postgres://…");
     let store = Store::open(&url).await.expect("open");
     let runs: usize = std::env::var("QQL_BENCH_RUNS")
         .ok()
@@ -977,13 +979,11 @@ async fn bench_big_database() {
     for q in queries.lines().map(str::trim).filter(|q| !q.is_empty()) {
         let mut times = Vec::new();
         let mut n = 0;
-        let filter = shipshape_server::filter::compile(Entity::Container, Some(q), now_ms())
-            .expect("compile");
-        let plan_sql = |head: &str, tail: &str| {
-            format!(
-                "EXPLAIN QUERY PLAN {head} FROM containers c{}{tail}",
-                filter.where_clause()
-            )
+        let filter = Filter::parse(Entity::Container, Some(q), now_ms()).expect("parse");
+        let cond = compile(store.engine().dialect(), &filter);
+        let explain = match store.engine() {
+            Engine::Sqlite => "EXPLAIN QUERY PLAN",
+            Engine::Postgres => "EXPLAIN",
         };
         for (head, tail) in [
             ("SELECT count(*)", ""),
@@ -992,31 +992,47 @@ async fn bench_big_database() {
                 " ORDER BY c.created DESC, c.id DESC LIMIT 50",
             ),
         ] {
-            let rows: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as_with(&plan_sql(head, tail), filter.arguments())
-                    .fetch_all(&store.pool)
+            let mut sql = Sql::new(format!("{explain} {head} FROM containers c WHERE "));
+            sql.append(&cond).push(tail);
+            #[derive(sqlx::FromRow)]
+            struct Line {
+                #[sqlx(rename = "QUERY PLAN")]
+                plan: String,
+            }
+            let plan: Vec<String> = match store.engine() {
+                Engine::Postgres => sql
+                    .fetch_all::<Line>(store.db())
                     .await
-                    .expect("plan");
-            let plan: Vec<String> = rows.into_iter().map(|r| r.3).collect();
+                    .expect("plan")
+                    .into_iter()
+                    .map(|l| l.plan)
+                    .collect(),
+                Engine::Sqlite => {
+                    #[derive(sqlx::FromRow)]
+                    struct Step {
+                        detail: String,
+                    }
+                    sql.fetch_all::<Step>(store.db())
+                        .await
+                        .expect("plan")
+                        .into_iter()
+                        .map(|s| s.detail)
+                        .collect()
+                }
+            };
             println!("  plan {head}: {}", plan.join(" | "));
         }
         for _ in 0..runs {
-            store.rows_changed(); // no cached counts: every run counts
+            store.counts.clear(); // no cached counts: every run counts
             let t = std::time::Instant::now();
-            let filter = shipshape_server::filter::compile(Entity::Container, Some(q), now_ms())
-                .expect("compile");
             let lq = ListQuery {
-                filter,
-                sort_expr: "c.created",
-                order: SortOrder::Desc,
+                filter: Filter::parse(Entity::Container, Some(q), now_ms()).expect("parse"),
+                sort: Sort::default_for(Entity::Container),
                 page: PageNumber::try_from(1).unwrap(),
                 size: PageSize::try_from(50).unwrap(),
             };
-            let (count, ids) = tokio::try_join!(
-                store.count(Entity::Container, &lq.filter),
-                store.page_ids(Entity::Container, &lq)
-            )
-            .expect("list");
+            let (count, ids) =
+                tokio::try_join!(store.count(&lq.filter), store.page_ids(&lq)).expect("list");
             let data = store.containers_by_ids(&ids).await.expect("rows");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             n = count;

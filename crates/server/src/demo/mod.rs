@@ -1,11 +1,13 @@
 //! The demo fleet: a deterministic (seeded) and realistic set of sensors, images with their
 //! software and findings, and containers running on those sensors' hosts. `--scale` multiplies
-//! it; inserts are batched so a million containers take well under three minutes.
+//! it. It is written through the store's bulk loader, so the same seed and scale give the same
+//! rows (ids included) on either engine.
 
 mod catalog;
 mod rows;
 
-use crate::store::Store;
+use crate::store::bulk::Bulk;
+use crate::store::{Sql, Store};
 use anyhow::Context;
 use catalog::*;
 use rand::seq::SliceRandom;
@@ -81,10 +83,11 @@ fn weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
     weights.len() - 1
 }
 
-/// Seeds the demo fleet into `store`. Refuses a database that already has sensors.
+/// Seeds the demo fleet into `store` through its bulk loader (the same rows and derived-value
+/// code as single writes). Refuses a database that already has sensors.
 pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats> {
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM sensors")
-        .fetch_one(&store.pool)
+    let existing: i64 = Sql::new("SELECT count(*) FROM sensors")
+        .scalar(store.jobs_db())
         .await?;
     if existing > 0 {
         anyhow::bail!("the database already has {existing} sensors; seed a fresh database");
@@ -101,18 +104,9 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
         sensors: sensors.len() as u64,
         ..Default::default()
     };
-
-    let mut conn = store.pool.acquire().await?;
-    // A crash mid-seed leaves a database to throw away anyway; durability per batch is not needed.
-    sqlx::query("PRAGMA synchronous = OFF")
-        .execute(&mut *conn)
-        .await?;
-    // Building indexes once over the loaded rows is far cheaper than updating them row by row.
-    let indexes = drop_asset_indexes(&mut conn)
-        .await
-        .context("dropping indexes for the bulk load")?;
+    let mut bulk = store.bulk().await.context("preparing the bulk load")?;
     let loaded = bulk_load(
-        &mut conn,
+        &mut bulk,
         &mut rng,
         &defs,
         &sensors,
@@ -122,32 +116,14 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
         &mut stats,
     )
     .await;
-    // Rebuilt even when the load failed, so the database keeps its indexes.
-    for (name, sql) in &indexes {
-        sqlx::query(sql)
-            .execute(&mut *conn)
-            .await
-            .with_context(|| format!("rebuilding index {name}"))?;
+    match loaded {
+        Ok(()) => bulk.finish().await.context("finishing the bulk load")?,
+        Err(e) => {
+            // The indexes go back even when the load failed, so the database keeps them.
+            bulk.abandon().await?;
+            return Err(e);
+        }
     }
-    loaded?;
-    sqlx::query(
-        "UPDATE images SET
-           containers_count = coalesce((SELECT count(*) FROM containers c WHERE c.image_ref = images.id), 0),
-           hosts_count = coalesce((SELECT count(DISTINCT c.sensor_uuid) FROM containers c WHERE c.image_ref = images.id), 0),
-           last_used_date = (SELECT max(c.updated) FROM containers c WHERE c.image_ref = images.id)",
-    )
-    .execute(&mut *conn)
-    .await
-    .context("counting containers per image")?;
-    sqlx::query("PRAGMA synchronous = NORMAL")
-        .execute(&mut *conn)
-        .await?;
-    // A sampled ANALYZE: enough for the planner, seconds instead of minutes on large fleets.
-    sqlx::query("PRAGMA analysis_limit = 1000")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("ANALYZE").execute(&mut *conn).await?;
-    drop(conn);
     if store.sensor_release().await?.is_none() {
         let release = crate::store::settings::SensorRelease {
             version: LATEST_SENSOR_VERSION.into(),
@@ -160,31 +136,13 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
             )
             .await?;
     }
-    store.rows_changed();
     Ok(stats)
 }
 
-/// Drops the secondary indexes of the asset tables and returns their names and definitions.
-async fn drop_asset_indexes(
-    conn: &mut sqlx::SqliteConnection,
-) -> anyhow::Result<Vec<(String, String)>> {
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-         AND tbl_name IN ('sensors', 'images', 'image_repos', 'image_software', 'image_vulns', 'containers')",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    for (name, _) in &indexes {
-        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "")))
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(indexes)
-}
-
-/// Inserts definitions, sensors, images (with software and findings) and containers.
+/// Generates and loads definitions, sensors, images (with software and findings) and
+/// containers.
 async fn bulk_load(
-    conn: &mut sqlx::SqliteConnection,
+    bulk: &mut Bulk<'_>,
     rng: &mut ChaCha8Rng,
     defs: &[VulnDef],
     sensors: &[SensorRow],
@@ -193,10 +151,10 @@ async fn bulk_load(
     now: i64,
     stats: &mut SeedStats,
 ) -> anyhow::Result<()> {
-    insert_vuln_defs(conn, defs)
+    bulk.vuln_defs(&defs.iter().map(VulnDef::record).collect::<Vec<_>>())
         .await
         .context("inserting vulnerability definitions")?;
-    insert_sensors(conn, sensors)
+    bulk.sensors(&sensors.iter().map(SensorRow::record).collect::<Vec<_>>())
         .await
         .context("inserting sensors")?;
 
@@ -204,18 +162,16 @@ async fn bulk_load(
     let mut images_meta: Vec<ImageMeta> = Vec::with_capacity(n_images);
     let by_package = defs_by_package(defs);
     let weights: Vec<u32> = REPOS.iter().map(|r| r.weight).collect();
-    let mut next_id = 1i64;
     while images_meta.len() < n_images {
         let chunk = (n_images - images_meta.len()).min(5_000);
         let mut batch = Vec::with_capacity(chunk);
         for _ in 0..chunk {
             let repo = weighted(rng, &weights);
-            batch.push(image(rng, next_id, repo, &by_package, defs, now));
-            next_id += 1;
+            batch.push(image(rng, repo, &by_package, defs, now));
         }
         stats.software += batch.iter().map(|i| i.software.len() as u64).sum::<u64>();
         stats.findings += batch.iter().map(|i| i.findings.len() as u64).sum::<u64>();
-        insert_images(conn, &batch)
+        bulk.images(&batch.iter().map(ImageGen::record).collect::<Vec<_>>())
             .await
             .context("inserting images")?;
         images_meta.extend(batch.into_iter().map(|i| i.meta));
@@ -240,9 +196,9 @@ async fn bulk_load(
             let u: f64 = rng.gen();
             let img = &images_meta[popular[((u * u) * used as f64) as usize % used]];
             let host = hosts[rng.gen_range(0..hosts.len())];
-            batch.push(container(rng, made + k, img, host, now));
+            batch.push(container(rng, made + k, img, host, now).record());
         }
-        insert_containers(conn, &batch)
+        bulk.containers(&batch)
             .await
             .context("inserting containers")?;
         made += chunk;
@@ -423,7 +379,6 @@ fn defs_by_package(defs: &[VulnDef]) -> std::collections::HashMap<String, Vec<us
 
 fn image(
     rng: &mut ChaCha8Rng,
-    id: i64,
     repo_index: usize,
     by_package: &std::collections::HashMap<String, Vec<usize>>,
     defs: &[VulnDef],
@@ -523,10 +478,6 @@ fn image(
             }
         }
     }
-    let mut sev = [0i64; 5];
-    for f in &findings {
-        sev[usize::from(f.severity) - 1] += 1;
-    }
     let arch = if rng.gen_bool(0.8) { "amd64" } else { "arm64" };
     let mut repos = vec![(
         repo.registry.to_string(),
@@ -568,12 +519,10 @@ fn image(
     ]);
     ImageGen {
         meta: ImageMeta {
-            id,
             uuid: uuid(rng),
             image_id: sha[..12].to_string(),
             sha: sha.clone(),
             repo: repo_index,
-            sev,
             os: fam.names[rng.gen_range(0..fam.names.len())].to_string(),
             created,
         },
@@ -641,8 +590,8 @@ fn container(
         .min(now);
     let last_scanned = (state == "RUNNING").then(|| now - rng.gen_range(0..48) * HOUR);
     let sha = hex(rng, 64);
-    let (name, cluster_name, namespace, cluster, labels) = match (&host.cluster_name, &host.cluster)
-    {
+    // The cluster's name and namespace are in `cluster`; the store derives its columns.
+    let (name, cluster, labels) = match (&host.cluster_name, &host.cluster) {
         (Some(cn), Some(cj)) => {
             let ns = *pick(rng, NAMESPACES);
             let pod = format!("{app}-{}-{}", hex(rng, 9), hex(rng, 5));
@@ -657,8 +606,6 @@ fn container(
             ]);
             (
                 format!("k8s_{app}_{pod}_{ns}_{}_0", uuid(rng)),
-                Some(cn.clone()),
-                Some(ns.to_string()),
                 Some(cluster.to_string()),
                 labels,
             )
@@ -670,7 +617,7 @@ fn container(
                 format!("{}_{}", pick(rng, ADJECTIVES), pick(rng, SURNAMES))
             };
             let labels = serde_json::json!([{"key": "com.docker.compose.service", "value": app}]);
-            (name, None, None, None, labels)
+            (name, None, labels)
         }
     };
     let ports = if repo.port > 0 {
@@ -700,9 +647,6 @@ fn container(
         container_id: sha[..12].to_string(),
         sha,
         name,
-        image_ref: img.id,
-        image_id: img.image_id.clone(),
-        image_uuid: img.uuid.clone(),
         image_sha: img.sha.clone(),
         created,
         updated,
@@ -715,9 +659,6 @@ fn container(
         host_ip: host.ipv4.clone(),
         is_root: rng.gen_bool(0.35),
         privileged: rng.gen_bool(0.05),
-        sev: img.sev,
-        cluster_name,
-        namespace,
         cluster,
         command,
         arguments: serde_json::to_string(&args).unwrap_or_default(),

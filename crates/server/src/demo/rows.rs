@@ -1,11 +1,9 @@
-//! Generated rows and their batched inserts (multi-row `INSERT … VALUES`, sized to stay under
-//! SQLite's bound-parameter limit).
+//! Generated rows, and the store records they become.
 
-use crate::store::sensors::version_key;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-
-/// SQLite allows 32,766 bound parameters per statement.
-const MAX_PARAMS: usize = 32_000;
+use crate::store::records::{
+    ContainerRecord, FindingRecord, ImageRecord, SensorRecord, SoftwareRecord, VulnDefRecord,
+};
+use shipshape_model::{HostRef, RepoTag, ThreatIntel};
 
 /// (registry, repository, tag)
 pub type RepoRow = (String, String, Option<String>);
@@ -60,12 +58,10 @@ pub struct SensorRow {
 
 /// What containers need to know about their image.
 pub struct ImageMeta {
-    pub id: i64,
     pub uuid: String,
     pub image_id: String,
     pub sha: String,
     pub repo: usize,
-    pub sev: [i64; 5],
     pub os: String,
     pub created: i64,
 }
@@ -103,9 +99,6 @@ pub struct ContainerRow {
     pub container_id: String,
     pub sha: String,
     pub name: String,
-    pub image_ref: i64,
-    pub image_id: String,
-    pub image_uuid: String,
     pub image_sha: String,
     pub created: i64,
     pub updated: i64,
@@ -118,9 +111,6 @@ pub struct ContainerRow {
     pub host_ip: String,
     pub is_root: bool,
     pub privileged: bool,
-    pub sev: [i64; 5],
-    pub cluster_name: Option<String>,
-    pub namespace: Option<String>,
     pub cluster: Option<String>,
     pub command: String,
     pub arguments: String,
@@ -130,319 +120,156 @@ pub struct ContainerRow {
     pub os: String,
 }
 
-/// Inserts `rows` into `table` in multi-row statements inside one transaction.
-async fn insert<'r, T: 'r>(
-    conn: &mut SqliteConnection,
-    table: &str,
-    columns: &[&str],
-    rows: impl IntoIterator<Item = &'r T>,
-    bind: impl Fn(sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, &'r T) + Copy,
-) -> sqlx::Result<()> {
-    let per_batch = (MAX_PARAMS / columns.len()).max(1);
-    let rows: Vec<&T> = rows.into_iter().collect();
-    sqlx::query("BEGIN").execute(&mut *conn).await?;
-    for chunk in rows.chunks(per_batch) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("INSERT INTO {table} ({}) ", columns.join(", ")));
-        qb.push_values(chunk.iter(), |b, row| bind(b, row));
-        if let Err(e) = qb.build().execute(&mut *conn).await {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            return Err(e);
+fn parse<T: serde::de::DeserializeOwned + Default>(json: &str) -> T {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn wire<T: std::str::FromStr<Err = String>>(v: &str) -> T {
+    v.parse()
+        .unwrap_or_else(|e| panic!("the demo generates only wire values: {e}"))
+}
+
+impl VulnDef {
+    pub fn record(&self) -> VulnDefRecord {
+        VulnDefRecord {
+            qid: self.qid,
+            title: self.title.clone(),
+            severity: self.severity,
+            cveids: self.cveids.clone(),
+            cvss_base: self.cvss,
+            cvss3_base: self.cvss3,
+            category: Some(self.category.clone()),
+            published: Some(self.published),
+            patch_available: self.fix.is_some(),
+            threat_intel: ThreatIntel {
+                active_attacks: self.intel.active,
+                public_exploit: self.intel.exploit,
+                zero_day: self.intel.zero_day,
+                high_lateral_movement: false,
+                denial_of_service: self.title.contains("Denial of Service"),
+            },
         }
     }
-    sqlx::query("COMMIT").execute(&mut *conn).await?;
-    Ok(())
 }
 
-pub async fn insert_vuln_defs(conn: &mut SqliteConnection, defs: &[VulnDef]) -> sqlx::Result<()> {
-    insert(
-        conn,
-        "vuln_defs",
-        &["qid", "title", "severity", "cveids", "cvss_base", "cvss3_base", "category", "published", "patch_available", "threat_intel"],
-        defs,
-        |mut b, d| {
-            b.push_bind(d.qid)
-                .push_bind(d.title.clone())
-                .push_bind(i64::from(d.severity))
-                .push_bind(serde_json::to_string(&d.cveids).unwrap_or_default())
-                .push_bind(d.cvss)
-                .push_bind(d.cvss3)
-                .push_bind(d.category.clone())
-                .push_bind(d.published)
-                .push_bind(d.fix.is_some())
-                .push_bind(
-                    serde_json::json!({"activeAttacks": d.intel.active, "publicExploit": d.intel.exploit,
-                        "zeroDay": d.intel.zero_day, "highLateralMovement": false, "denialOfService": d.title.contains("Denial of Service")})
-                    .to_string(),
-                );
-        },
-    )
-    .await
+impl SensorRow {
+    pub fn record(&self) -> SensorRecord {
+        SensorRecord {
+            uuid: self.uuid.clone(),
+            sensor_id: self.sensor_id.clone(),
+            name: self.name.clone(),
+            hostname: Some(self.hostname.clone()),
+            host_uuid: Some(self.host_uuid.clone()),
+            ipv4: Some(self.ipv4.clone()),
+            ipv6: self.ipv6.clone(),
+            mac_address: Some(self.mac.clone()),
+            sensor_version: Some(self.version.clone()),
+            vuln_sig_version: Some(self.vulnsig.clone()),
+            docker_version: self.docker.clone(),
+            os: Some(self.os.clone()),
+            platform: Some(self.platform.clone()),
+            sensor_type: wire(self.sensor_type),
+            status: wire(self.status),
+            deployment: Some(wire(self.deployment)),
+            configuration_profile: Some(self.profile.clone()),
+            privileged: self.privileged,
+            created: self.created,
+            last_checked_in: Some(self.last_checked_in),
+            labels: parse(&self.labels),
+            cluster: self
+                .cluster
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
+        }
+    }
 }
 
-pub async fn insert_sensors(conn: &mut SqliteConnection, rows: &[SensorRow]) -> sqlx::Result<()> {
-    insert(
-        conn,
-        "sensors",
-        &[
-            "uuid",
-            "sensor_id",
-            "name",
-            "hostname",
-            "host_uuid",
-            "ipv4",
-            "ipv6",
-            "mac_address",
-            "sensor_version",
-            "version_key",
-            "vuln_sig_version",
-            "docker_version",
-            "os",
-            "platform",
-            "sensor_type",
-            "status",
-            "deployment",
-            "configuration_profile",
-            "privileged",
-            "created",
-            "last_checked_in",
-            "labels",
-            "cluster",
-            "cluster_name",
-        ],
-        rows,
-        |mut b, s| {
-            b.push_bind(s.uuid.clone())
-                .push_bind(s.sensor_id.clone())
-                .push_bind(s.name.clone())
-                .push_bind(s.hostname.clone())
-                .push_bind(s.host_uuid.clone())
-                .push_bind(s.ipv4.clone())
-                .push_bind(s.ipv6.clone())
-                .push_bind(s.mac.clone())
-                .push_bind(s.version.clone())
-                .push_bind(version_key(&s.version))
-                .push_bind(s.vulnsig.clone())
-                .push_bind(s.docker.clone())
-                .push_bind(s.os.clone())
-                .push_bind(s.platform.clone())
-                .push_bind(s.sensor_type)
-                .push_bind(s.status)
-                .push_bind(s.deployment)
-                .push_bind(s.profile.clone())
-                .push_bind(s.privileged)
-                .push_bind(s.created)
-                .push_bind(s.last_checked_in)
-                .push_bind(s.labels.clone())
-                .push_bind(s.cluster.clone())
-                .push_bind(s.cluster_name.clone());
-        },
-    )
-    .await
+impl ImageGen {
+    pub fn record(&self) -> ImageRecord {
+        ImageRecord {
+            uuid: self.meta.uuid.clone(),
+            image_id: self.meta.image_id.clone(),
+            sha: self.meta.sha.clone(),
+            created: self.meta.created,
+            updated: self.updated,
+            last_scanned: self.last_scanned,
+            size: self.size,
+            operating_system: Some(self.meta.os.clone()),
+            architecture: Some(self.arch.to_string()),
+            author: self.author.clone(),
+            source: parse(&self.source),
+            scan_status: Some(self.scan_status.to_string()),
+            labels: parse(&self.labels),
+            layers: parse(&self.layers),
+            repo_digests: parse(&self.digests),
+            repos: self
+                .repos
+                .iter()
+                .map(|(registry, repository, tag)| RepoTag {
+                    registry: Some(registry.clone()),
+                    repository: repository.clone(),
+                    tag: tag.clone(),
+                })
+                .collect(),
+            software: self
+                .software
+                .iter()
+                .map(|(name, version, fix, path)| SoftwareRecord {
+                    name: name.clone(),
+                    version: Some(version.clone()),
+                    fix_version: fix.clone(),
+                    package_path: Some(path.clone()),
+                })
+                .collect(),
+            findings: self
+                .findings
+                .iter()
+                .map(|f| FindingRecord {
+                    qid: f.qid,
+                    severity: f.severity,
+                    type_detected: f.type_detected.to_string(),
+                    first_found: Some(f.first_found),
+                    last_found: Some(f.last_found),
+                    software_name: Some(f.software.clone()),
+                    software_version: Some(f.version.clone()),
+                    fix_version: f.fix.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
-pub async fn insert_images(conn: &mut SqliteConnection, images: &[ImageGen]) -> sqlx::Result<()> {
-    insert(
-        conn,
-        "images",
-        &[
-            "id",
-            "uuid",
-            "image_id",
-            "sha",
-            "created",
-            "updated",
-            "last_scanned",
-            "size",
-            "operating_system",
-            "architecture",
-            "author",
-            "source",
-            "scan_status",
-            "labels",
-            "layers",
-            "repo_digests",
-            "sev1",
-            "sev2",
-            "sev3",
-            "sev4",
-            "sev5",
-        ],
-        images,
-        |mut b, i| {
-            b.push_bind(i.meta.id)
-                .push_bind(i.meta.uuid.clone())
-                .push_bind(i.meta.image_id.clone())
-                .push_bind(i.meta.sha.clone())
-                .push_bind(i.meta.created)
-                .push_bind(i.updated)
-                .push_bind(i.last_scanned)
-                .push_bind(i.size)
-                .push_bind(i.meta.os.clone())
-                .push_bind(i.arch)
-                .push_bind(i.author.clone())
-                .push_bind(i.source.clone())
-                .push_bind(i.scan_status)
-                .push_bind(i.labels.clone())
-                .push_bind(i.layers.clone())
-                .push_bind(i.digests.clone());
-            for s in i.meta.sev {
-                b.push_bind(s);
-            }
-        },
-    )
-    .await?;
-    let repos: Vec<(i64, &RepoRow)> = images
-        .iter()
-        .flat_map(|i| i.repos.iter().map(move |r| (i.meta.id, r)))
-        .collect();
-    insert(
-        conn,
-        "image_repos",
-        &["image_ref", "registry", "repository", "tag"],
-        &repos,
-        |mut b, (id, r)| {
-            b.push_bind(*id)
-                .push_bind(r.0.clone())
-                .push_bind(r.1.clone())
-                .push_bind(r.2.clone());
-        },
-    )
-    .await?;
-    let software: Vec<(i64, &SoftwareRow)> = images
-        .iter()
-        .flat_map(|i| i.software.iter().map(move |s| (i.meta.id, s)))
-        .collect();
-    insert(
-        conn,
-        "image_software",
-        &[
-            "image_ref",
-            "name",
-            "version",
-            "fix_version",
-            "package_path",
-        ],
-        &software,
-        |mut b, (id, s)| {
-            b.push_bind(*id)
-                .push_bind(s.0.clone())
-                .push_bind(s.1.clone())
-                .push_bind(s.2.clone())
-                .push_bind(s.3.clone());
-        },
-    )
-    .await?;
-    let findings: Vec<(i64, &FindingRow)> = images
-        .iter()
-        .flat_map(|i| i.findings.iter().map(move |f| (i.meta.id, f)))
-        .collect();
-    insert(
-        conn,
-        "image_vulns",
-        &[
-            "image_ref",
-            "qid",
-            "severity",
-            "type_detected",
-            "first_found",
-            "last_found",
-            "software_name",
-            "software_version",
-            "fix_version",
-        ],
-        &findings,
-        |mut b, (id, f)| {
-            b.push_bind(*id)
-                .push_bind(f.qid)
-                .push_bind(i64::from(f.severity))
-                .push_bind(f.type_detected)
-                .push_bind(f.first_found)
-                .push_bind(f.last_found)
-                .push_bind(f.software.clone())
-                .push_bind(f.version.clone())
-                .push_bind(f.fix.clone());
-        },
-    )
-    .await
-}
-
-pub async fn insert_containers(
-    conn: &mut SqliteConnection,
-    rows: &[ContainerRow],
-) -> sqlx::Result<()> {
-    insert(
-        conn,
-        "containers",
-        &[
-            "uuid",
-            "container_id",
-            "sha",
-            "name",
-            "image_ref",
-            "image_id",
-            "image_uuid",
-            "image_sha",
-            "created",
-            "updated",
-            "state_changed",
-            "last_scanned",
-            "state",
-            "sensor_uuid",
-            "host_uuid",
-            "host_hostname",
-            "host_ip",
-            "is_root",
-            "privileged",
-            "sev1",
-            "sev2",
-            "sev3",
-            "sev4",
-            "sev5",
-            "cluster_name",
-            "cluster_namespace",
-            "cluster",
-            "command",
-            "arguments",
-            "environment",
-            "ports",
-            "labels",
-            "operating_system",
-        ],
-        rows,
-        |mut b, c| {
-            b.push_bind(c.uuid.clone())
-                .push_bind(c.container_id.clone())
-                .push_bind(c.sha.clone())
-                .push_bind(c.name.clone())
-                .push_bind(c.image_ref)
-                .push_bind(c.image_id.clone())
-                .push_bind(c.image_uuid.clone())
-                .push_bind(c.image_sha.clone())
-                .push_bind(c.created)
-                .push_bind(c.updated)
-                .push_bind(c.state_changed)
-                .push_bind(c.last_scanned)
-                .push_bind(c.state)
-                .push_bind(c.sensor_uuid.clone())
-                .push_bind(c.host_uuid.clone())
-                .push_bind(c.hostname.clone())
-                .push_bind(c.host_ip.clone())
-                .push_bind(c.is_root)
-                .push_bind(c.privileged);
-            for s in c.sev {
-                b.push_bind(s);
-            }
-            b.push_bind(c.cluster_name.clone())
-                .push_bind(c.namespace.clone())
-                .push_bind(c.cluster.clone())
-                .push_bind(c.command.clone())
-                .push_bind(c.arguments.clone())
-                .push_bind(c.environment.clone())
-                .push_bind(c.ports.clone())
-                .push_bind(c.labels.clone())
-                .push_bind(c.os.clone());
-        },
-    )
-    .await
+impl ContainerRow {
+    pub fn record(self) -> ContainerRecord {
+        ContainerRecord {
+            uuid: self.uuid,
+            container_id: self.container_id,
+            sha: self.sha,
+            name: Some(self.name),
+            image_sha: self.image_sha,
+            created: self.created,
+            updated: self.updated,
+            state_changed: Some(self.state_changed),
+            last_scanned: self.last_scanned,
+            state: wire(self.state),
+            host: Some(HostRef {
+                sensor_uuid: self.sensor_uuid,
+                hostname: Some(self.hostname),
+                ip_address: Some(self.host_ip),
+                uuid: Some(self.host_uuid),
+            }),
+            is_root: self.is_root,
+            privileged: self.privileged,
+            cluster: self
+                .cluster
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
+            command: Some(self.command),
+            arguments: parse(&self.arguments),
+            environment: parse(&self.environment),
+            ports: parse(&self.ports),
+            labels: parse(&self.labels),
+            operating_system: Some(self.os),
+        }
+    }
 }

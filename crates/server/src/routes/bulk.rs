@@ -84,11 +84,11 @@ pub async fn bulk_page(
 ) -> Result<Response, ApiError> {
     let limit = bulk_limit(q)?;
     let after = parse_cursor(q)?;
-    let filter = crate::filter::compile(entity, q.filter()?, crate::store::now_ms())?;
+    let filter = crate::routes::params::filter(entity, q, crate::store::now_ms())?;
     // One more than the limit tells whether a next page exists.
     let mut ids = state
         .store
-        .ids_after(entity, &filter, after, limit.get() + 1)
+        .ids_after(&filter, after, limit.get() + 1)
         .await?;
     let more = ids.len() > limit.get() as usize;
     ids.truncate(limit.get() as usize);

@@ -60,6 +60,7 @@ async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiEr
         .store
         .container_ref(sha)
         .await?
+        .map(|r| (r.id, r.image_ref))
         .ok_or_else(|| ApiError::NotFound(format!("No container with sha or id '{sha}'.")))
 }
 

@@ -3,9 +3,9 @@
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::jobs::deletion::{self, Selection};
 use crate::routes::json;
 use crate::routes::params::RawQuery;
+use crate::store::jobs::Selection;
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -75,24 +75,20 @@ pub async fn delete_assets(
                 format!("names {} ids; at most {MAX_IDS} per request", ids.len()),
             ))
         }
-        (false, None) => Selection::Ids(ids),
-        (true, Some(f)) => Selection::Filter(crate::filter::compile(
-            entity,
-            Some(&f),
-            crate::store::now_ms(),
-        )?),
+        (false, None) => Selection::Ids { ids },
+        (true, Some(f)) => {
+            // Checked now, so a bad query is a 400 here and not a failed job later; the job
+            // keeps the QQL as written and the instant its relative dates resolve at.
+            let now_ms = crate::store::now_ms();
+            crate::routes::params::parse_filter(entity, Some(&f), now_ms)?;
+            Selection::Filter { filter: f, now_ms }
+        }
     };
     let job_id = state
         .store
-        .create_job(deletion::job_kind(entity), &user.name)
+        .create_deletion_job(entity, &selection, &user.name)
         .await?;
-    tokio::spawn(deletion::run(
-        state.store.clone(),
-        job_id.clone(),
-        entity,
-        selection,
-        user.name,
-    ));
+    state.jobs.spawn(job_id.clone());
     Ok(json(&DeletionJobRef {
         deletion_job_id: job_id,
     }))

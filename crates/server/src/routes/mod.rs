@@ -155,12 +155,9 @@ pub async fn list_page(
 ) -> Result<Response, crate::error::ApiError> {
     use crate::store::Entity;
     use shipshape_model::ListResponse;
-    let filter = crate::filter::compile(entity, q.filter()?, crate::store::now_ms())?;
+    let filter = params::filter(entity, q, crate::store::now_ms())?;
     let lq = params::list_query(entity, q, filter)?;
-    let (count, ids) = tokio::try_join!(
-        state.store.count(entity, &lq.filter),
-        state.store.page_ids(entity, &lq)
-    )?;
+    let (count, ids) = tokio::try_join!(state.store.count(&lq.filter), state.store.page_ids(&lq))?;
     Ok(match entity {
         Entity::Sensor => {
             let release = state.store.sensor_release().await?;

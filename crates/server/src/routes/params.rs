@@ -3,7 +3,7 @@
 //! parameter.
 
 use crate::error::ApiError;
-use crate::store::{Entity, ListQuery, SqlFilter};
+use crate::store::{Entity, Filter, ListQuery, Sort};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use shipshape_model::request::decode_query;
@@ -77,36 +77,24 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// Sortable tokens of an entity and their SQL.
-pub fn sort_columns(entity: Entity) -> &'static [(&'static str, &'static str)] {
-    match entity {
-        Entity::Sensor => crate::store::sensors::SORT_COLUMNS,
-        Entity::Image => crate::store::images::SORT_COLUMNS,
-        Entity::Container => crate::store::containers::SORT_COLUMNS,
-    }
+/// The `filter` parameter parsed for `entity`, with relative dates resolved at `now_ms`.
+pub fn filter(entity: Entity, q: &RawQuery, now_ms: i64) -> Result<Filter, ApiError> {
+    parse_filter(entity, q.filter()?, now_ms)
 }
 
-pub fn sort_expr(entity: Entity, sort: &SortSpec) -> Result<&'static str, ApiError> {
-    sort_columns(entity)
-        .iter()
-        .find(|(t, _)| *t == sort.token)
-        .map(|(_, e)| *e)
-        .ok_or_else(|| {
-            let names: Vec<&str> = sort_columns(entity).iter().map(|(t, _)| *t).collect();
-            ApiError::field(
-                "sort",
-                format!(
-                    "'{}' is not a sortable token for {}; use one of: {}",
-                    sort.token,
-                    entity.plural(),
-                    names.join(", ")
-                ),
-            )
-        })
+/// QQL for `entity`, or a 400 with the parser's sentence and span.
+pub fn parse_filter(entity: Entity, text: Option<&str>, now_ms: i64) -> Result<Filter, ApiError> {
+    Filter::parse(entity, text, now_ms).map_err(|e| ApiError::Qql {
+        message: e.message(),
+        span: shipshape_model::Span {
+            start: e.span.start,
+            end: e.span.end,
+        },
+    })
 }
 
 /// `filter`, `pageNumber`/`pageNo`, `pageSize`, `sort` of a list request.
-pub fn list_query(entity: Entity, q: &RawQuery, filter: SqlFilter) -> Result<ListQuery, ApiError> {
+pub fn list_query(entity: Entity, q: &RawQuery, filter: Filter) -> Result<ListQuery, ApiError> {
     let size = match int_param(q, "pageSize")? {
         Some(v) => PageSize::try_from(v).map_err(|e| ApiError::field("pageSize", e))?,
         None => PageSize::default(),
@@ -120,16 +108,17 @@ pub fn list_query(entity: Entity, q: &RawQuery, filter: SqlFilter) -> Result<Lis
         None => PageNumber::default(),
     };
     let sort = match q.get("sort").map(str::trim) {
-        None | Some("") => SortSpec::default_created(),
-        Some(s) => s
-            .parse::<SortSpec>()
-            .map_err(|e| ApiError::field("sort", e))?,
+        None | Some("") => Sort::default_for(entity),
+        Some(s) => {
+            let spec = s
+                .parse::<SortSpec>()
+                .map_err(|e| ApiError::field("sort", e))?;
+            Sort::new(entity, &spec).map_err(|e| ApiError::field("sort", e))?
+        }
     };
-    let sort_expr = sort_expr(entity, &sort)?;
     Ok(ListQuery {
         filter,
-        sort_expr,
-        order: sort.order,
+        sort,
         page,
         size,
     })

@@ -41,7 +41,7 @@ fn check_query(e: shipshape_qql::Entity, query: &str) -> Result<String, ApiError
     if q.is_empty() {
         return Err(ApiError::field("query", "is empty"));
     }
-    crate::filter::compile(
+    crate::routes::params::parse_filter(
         match e {
             shipshape_qql::Entity::Sensor => crate::store::Entity::Sensor,
             shipshape_qql::Entity::Image => crate::store::Entity::Image,

@@ -1,103 +1,152 @@
-//! Containers: rows, details, lookups and deletes. A container's software and findings are
-//! those of the image it runs.
+//! Containers: rows, details and lookups. A container's software and findings are those of
+//! the image it runs.
 
-use super::listing::{in_id_order, placeholders, severity_counts};
+use super::db::Sql;
+use super::images::SeverityColumns;
+use super::listing::{id_list, in_id_order};
 use super::{json_col, Store};
-use shipshape_model::{Cluster, Container, ContainerDetails, EpochMillis, HostRef, SeverityCounts};
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
+use shipshape_model::{
+    Cluster, Container, ContainerDetails, EpochMillis, HostRef, SeverityCounts, Software,
+    Vulnerability,
+};
+use std::collections::HashMap;
 
-pub const SORT_COLUMNS: &[(&str, &str)] = &[
-    ("uuid", "c.uuid"),
-    ("containerId", "c.container_id"),
-    ("sha", "c.sha"),
-    ("name", "c.name"),
-    ("state", "c.state"),
-    ("imageId", "c.image_id"),
-    ("imageUuid", "c.image_uuid"),
-    ("imageSha", "c.image_sha"),
-    ("created", "c.created"),
-    ("updated", "c.updated"),
-    ("stateChanged", "c.state_changed"),
-    ("lastScanned", "c.last_scanned"),
-    ("isRoot", "c.is_root"),
-    ("privileged", "c.privileged"),
-    ("host.hostname", "c.host_hostname"),
-    ("host.ipAddress", "c.host_ip"),
-    ("host.sensorUuid", "c.sensor_uuid"),
-    ("cluster.name", "c.cluster_name"),
-    ("cluster.namespace", "c.cluster_namespace"),
-    ("operatingSystem", "c.operating_system"),
-];
+const COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, \
+    image_sha, created, updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, \
+    host_hostname, host_ip, is_root, privileged, sev1, sev2, sev3, sev4, sev5, cluster, command, \
+    arguments, environment, ports, labels, operating_system";
 
-const COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, image_sha, created, \
-    updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, host_hostname, host_ip, is_root, \
-    privileged, sev1, sev2, sev3, sev4, sev5, cluster, command, arguments, environment, ports, labels, operating_system";
-
-pub(crate) fn host_from_row(row: &SqliteRow) -> sqlx::Result<Option<HostRef>> {
-    let sensor: Option<String> = row.try_get("sensor_uuid")?;
-    Ok(match sensor {
-        Some(sensor_uuid) => Some(HostRef {
-            sensor_uuid,
-            hostname: row.try_get("host_hostname")?,
-            ip_address: row.try_get("host_ip")?,
-            uuid: row.try_get("host_uuid")?,
-        }),
-        None => None,
-    })
+/// The host columns of a container row.
+#[derive(sqlx::FromRow)]
+pub struct HostColumns {
+    sensor_uuid: Option<String>,
+    host_uuid: Option<String>,
+    host_hostname: Option<String>,
+    host_ip: Option<String>,
 }
 
-fn container_from_row(row: &SqliteRow) -> sqlx::Result<Container> {
-    let state: String = row.try_get("state")?;
-    let cluster: Option<String> = row.try_get("cluster")?;
-    Ok(Container {
-        uuid: row.try_get("uuid")?,
-        container_id: row.try_get("container_id")?,
-        sha: row.try_get("sha")?,
-        name: row.try_get("name")?,
-        image_id: row.try_get("image_id")?,
-        image_uuid: row.try_get("image_uuid")?,
-        image_sha: row.try_get("image_sha")?,
-        created: EpochMillis(row.try_get("created")?),
-        updated: EpochMillis(row.try_get("updated")?),
-        state_changed: row
-            .try_get::<Option<i64>, _>("state_changed")?
-            .map(EpochMillis),
-        last_scanned: row
-            .try_get::<Option<i64>, _>("last_scanned")?
-            .map(EpochMillis),
-        state: state
-            .parse()
-            .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
-        host: host_from_row(row)?,
-        is_root: row.try_get::<i64, _>("is_root")? != 0,
-        privileged: row.try_get::<i64, _>("privileged")? != 0,
-        vulnerabilities: severity_counts(row)?,
-        cluster: cluster.and_then(|c| serde_json::from_str::<Cluster>(&c).ok()),
-    })
+impl HostColumns {
+    pub fn into_host(self) -> Option<HostRef> {
+        let sensor_uuid = self.sensor_uuid?;
+        Some(HostRef {
+            sensor_uuid,
+            hostname: self.host_hostname,
+            ip_address: self.host_ip,
+            uuid: self.host_uuid,
+        })
+    }
+}
+
+/// A container row as stored.
+#[derive(sqlx::FromRow)]
+struct ContainerRow {
+    id: i64,
+    uuid: String,
+    container_id: String,
+    sha: String,
+    name: Option<String>,
+    image_ref: i64,
+    image_id: String,
+    image_uuid: String,
+    image_sha: String,
+    created: i64,
+    updated: i64,
+    state_changed: Option<i64>,
+    last_scanned: Option<i64>,
+    state: String,
+    #[sqlx(flatten)]
+    host: HostColumns,
+    is_root: bool,
+    privileged: bool,
+    #[sqlx(flatten)]
+    sev: SeverityColumns,
+    cluster: Option<String>,
+    command: Option<String>,
+    arguments: String,
+    environment: String,
+    ports: String,
+    labels: String,
+    operating_system: Option<String>,
+}
+
+/// The parts of a row only the details show.
+struct DetailParts {
+    command: Option<String>,
+    arguments: String,
+    environment: String,
+    ports: String,
+    labels: String,
+    operating_system: Option<String>,
+}
+
+impl ContainerRow {
+    fn split(self) -> sqlx::Result<(i64, i64, Container, DetailParts)> {
+        let container = Container {
+            uuid: self.uuid,
+            container_id: self.container_id,
+            sha: self.sha,
+            name: self.name,
+            image_id: self.image_id,
+            image_uuid: self.image_uuid,
+            image_sha: self.image_sha,
+            created: EpochMillis(self.created),
+            updated: EpochMillis(self.updated),
+            state_changed: self.state_changed.map(EpochMillis),
+            last_scanned: self.last_scanned.map(EpochMillis),
+            state: self
+                .state
+                .parse()
+                .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+            host: self.host.into_host(),
+            is_root: self.is_root,
+            privileged: self.privileged,
+            vulnerabilities: self.sev.into(),
+            cluster: self
+                .cluster
+                .and_then(|c| serde_json::from_str::<Cluster>(&c).ok()),
+        };
+        let parts = DetailParts {
+            command: self.command,
+            arguments: self.arguments,
+            environment: self.environment,
+            ports: self.ports,
+            labels: self.labels,
+            operating_system: self.operating_system,
+        };
+        Ok((self.id, self.image_ref, container, parts))
+    }
+}
+
+/// A container's row id and its image's.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct ContainerRef {
+    pub id: i64,
+    pub image_ref: i64,
+}
+
+/// A container's row id and the ids it is known by.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContainerKey {
+    pub id: i64,
+    pub sha: String,
+    pub container_id: String,
 }
 
 impl Store {
-    async fn container_rows(&self, ids: &[i64]) -> sqlx::Result<Vec<SqliteRow>> {
+    async fn container_rows(&self, ids: &[i64]) -> sqlx::Result<Vec<ContainerRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {COLUMNS} FROM containers WHERE id IN ({})",
-            placeholders(ids.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(id);
-        }
-        q.fetch_all(&self.pool).await
+        id_list(&format!("SELECT {COLUMNS} FROM containers WHERE id"), ids)
+            .fetch_all(self.db())
+            .await
     }
 
     pub async fn containers_by_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<Container>> {
         let rows = self.container_rows(ids).await?;
         let mapped = rows
-            .iter()
-            .map(|r| Ok((r.try_get::<i64, _>("id")?, container_from_row(r)?)))
+            .into_iter()
+            .map(|r| r.split().map(|(id, _, c, _)| (id, c)))
             .collect::<sqlx::Result<Vec<_>>>()?;
         Ok(in_id_order(ids, mapped))
     }
@@ -108,16 +157,9 @@ impl Store {
     ) -> sqlx::Result<Vec<ContainerDetails>> {
         let rows = self.container_rows(ids).await?;
         let mut out = Vec::with_capacity(rows.len());
-        let mut by_image: std::collections::HashMap<
-            i64,
-            (
-                Vec<shipshape_model::Software>,
-                Vec<shipshape_model::Vulnerability>,
-            ),
-        > = std::collections::HashMap::new();
-        for r in &rows {
-            let id: i64 = r.try_get("id")?;
-            let image_ref: i64 = r.try_get("image_ref")?;
+        let mut by_image: HashMap<i64, (Vec<Software>, Vec<Vulnerability>)> = HashMap::new();
+        for r in rows {
+            let (id, image_ref, c, parts) = r.split()?;
             // Containers of one image share its software and findings: query them once per image.
             let (softwares, vulnerabilities) = match by_image.get(&image_ref) {
                 Some(found) => found.clone(),
@@ -130,12 +172,7 @@ impl Store {
                     found
                 }
             };
-            let c = container_from_row(r)?;
-            let arguments: String = r.try_get("arguments")?;
-            let environment: String = r.try_get("environment")?;
-            let ports: String = r.try_get("ports")?;
-            let labels: String = r.try_get("labels")?;
-            let env: Vec<String> = json_col(&environment);
+            let env: Vec<String> = json_col(&parts.environment);
             out.push((
                 id,
                 ContainerDetails {
@@ -155,12 +192,12 @@ impl Store {
                     is_root: c.is_root,
                     privileged: c.privileged,
                     cluster: c.cluster,
-                    command: r.try_get("command")?,
-                    arguments: json_col(&arguments),
+                    command: parts.command,
+                    arguments: json_col(&parts.arguments),
                     environment: env.iter().map(|e| mask_env(e)).collect(),
-                    port_mapping: json_col(&ports),
-                    label: json_col(&labels),
-                    operating_system: r.try_get("operating_system")?,
+                    port_mapping: json_col(&parts.ports),
+                    label: json_col(&parts.labels),
+                    operating_system: parts.operating_system,
                     softwares,
                     vulnerabilities,
                     vuln_summary: Some(c.vulnerabilities),
@@ -170,58 +207,44 @@ impl Store {
         Ok(in_id_order(ids, out))
     }
 
-    /// (row id, image row id) of the container with this sha (full) or container id (12 hex).
-    pub async fn container_ref(&self, sha_or_id: &str) -> sqlx::Result<Option<(i64, i64)>> {
+    /// The container with this sha (full) or container id (12 hex).
+    pub async fn container_ref(&self, sha_or_id: &str) -> sqlx::Result<Option<ContainerRef>> {
         let key = super::images::normalise_sha(sha_or_id);
-        sqlx::query_as("SELECT id, image_ref FROM containers WHERE sha = ? OR container_id = ? ORDER BY id LIMIT 1")
-            .bind(&key)
-            .bind(&key)
-            .fetch_optional(&self.pool)
-            .await
+        Sql::new(
+            "SELECT id, image_ref FROM containers WHERE sha = ? OR container_id = ? \
+             ORDER BY id LIMIT 1",
+        )
+        .bind(key.as_str())
+        .bind(key.as_str())
+        .fetch_optional(self.db())
+        .await
     }
 
     pub async fn container_counts(&self, id: i64) -> sqlx::Result<SeverityCounts> {
-        let row = sqlx::query("SELECT sev1, sev2, sev3, sev4, sev5 FROM containers WHERE id = ?")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-        severity_counts(&row)
+        let row: SeverityColumns =
+            Sql::new("SELECT sev1, sev2, sev3, sev4, sev5 FROM containers WHERE id = ?")
+                .bind(id)
+                .fetch_one(self.db())
+                .await?;
+        Ok(row.into())
     }
 
-    /// (row id, image row id, sha, container id) of containers with these shas or container ids.
-    pub async fn container_refs(
-        &self,
-        keys: &[String],
-    ) -> sqlx::Result<Vec<(i64, i64, String, String)>> {
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
+    /// The containers with these shas or container ids.
+    pub async fn container_keys(&self, keys: &[String]) -> sqlx::Result<Vec<ContainerKey>> {
         let keys: Vec<String> = keys
             .iter()
             .map(|k| super::images::normalise_sha(k))
             .collect();
-        let p = placeholders(keys.len());
-        let sql = format!("SELECT id, image_ref, sha, container_id FROM containers WHERE sha IN ({p}) OR container_id IN ({p})");
-        let mut q = sqlx::query_as(&sql);
-        for k in keys.iter().chain(keys.iter()) {
-            q = q.bind(k);
+        let mut out = Vec::new();
+        for chunk in keys.chunks(500) {
+            let mut sql = Sql::new("SELECT id, sha, container_id FROM containers WHERE sha IN (");
+            sql.push_list(chunk.iter().map(String::as_str))
+                .push(") OR container_id IN (")
+                .push_list(chunk.iter().map(String::as_str))
+                .push(")");
+            out.extend(sql.fetch_all::<ContainerKey>(self.db()).await?);
         }
-        q.fetch_all(&self.pool).await
-    }
-
-    pub async fn container_image_refs(&self, ids: &[i64]) -> sqlx::Result<Vec<(i64, i64)>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT id, image_ref FROM containers WHERE id IN ({})",
-            placeholders(ids.len())
-        );
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(id);
-        }
-        q.fetch_all(&self.pool).await
+        Ok(out)
     }
 }
 

@@ -2,12 +2,14 @@
 //!
 //! A page is found in two steps: the ids of the page (walking an index on the sort column with
 //! the row id as tie-break, so the order is total and paging never repeats or skips a row), then
-//! the full rows for those ids. Counts are cached until the next write.
+//! the full rows for those ids. Counts are cached per database version (`store_version`, bumped
+//! in every asset write's transaction), so a count is recomputed after any write by any process
+//! and answered from memory otherwise.
 
-use super::Store;
-use shipshape_model::{PageNumber, PageSize, SortOrder};
-use sqlx::sqlite::SqliteArguments;
-use sqlx::Arguments;
+use super::db::{Dialect, Sql};
+use super::filter::{compile, targets::sort_target, Filter};
+use super::{Store, StoreBusy};
+use shipshape_model::{PageNumber, PageSize, SortOrder, SortSpec};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -19,6 +21,8 @@ pub enum Entity {
 }
 
 impl Entity {
+    pub const ALL: [Entity; 3] = [Entity::Sensor, Entity::Image, Entity::Container];
+
     pub fn table(self) -> &'static str {
         match self {
             Entity::Sensor => "sensors",
@@ -39,224 +43,223 @@ impl Entity {
     pub fn plural(self) -> &'static str {
         self.table()
     }
+
+    pub fn parse(name: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.table() == name)
+    }
 }
 
-/// A bound value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Bind {
-    Int(i64),
-    Real(f64),
-    Text(String),
+/// A sort the store can carry out: a sortable QQL token of the entity and a direction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sort {
+    entity: Entity,
+    token: &'static str,
+    order: SortOrder,
 }
 
-/// A `WHERE` condition with `?` placeholders and the values bound to them, in order.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SqlFilter {
-    pub sql: String,
-    pub binds: Vec<Bind>,
-}
-
-impl SqlFilter {
-    pub fn is_empty(&self) -> bool {
-        self.sql.trim().is_empty()
+impl Sort {
+    /// The sort for `spec`, or a sentence naming the sortable tokens.
+    pub fn new(entity: Entity, spec: &SortSpec) -> Result<Self, String> {
+        let cat = shipshape_qql::catalogue(super::filter::qql_entity(entity));
+        let def = cat
+            .iter()
+            .find(|d| d.sortable && d.name == spec.token && sort_target(entity, d.name).is_some());
+        match def {
+            Some(d) => Ok(Self {
+                entity,
+                token: d.name,
+                order: spec.order,
+            }),
+            None => {
+                let names: Vec<&str> = sortable_tokens(entity).collect();
+                Err(format!(
+                    "'{}' is not a sortable token for {}; use one of: {}",
+                    spec.token,
+                    entity.plural(),
+                    names.join(", ")
+                ))
+            }
+        }
     }
 
-    /// `WHERE …` or nothing.
-    pub fn where_clause(&self) -> String {
-        if self.is_empty() {
-            String::new()
+    /// Newest first.
+    pub fn default_for(entity: Entity) -> Self {
+        Self {
+            entity,
+            token: "created",
+            order: SortOrder::Desc,
+        }
+    }
+
+    pub fn token(&self) -> &'static str {
+        self.token
+    }
+
+    /// `ORDER BY …` terms, the row id last as the tie-break.
+    fn order_by(&self, d: Dialect) -> String {
+        use super::filter::targets::Target;
+        let a = self.entity.alias();
+        let desc = self.order == SortOrder::Desc;
+        let (expr, nullable) = match sort_target(self.entity, self.token) {
+            Some(Target::Col { sql, nullable }) => (sql.to_string(), nullable),
+            Some(Target::Expr(c)) => (c.sql(d), c.nullable()),
+            // `Sort::new` only admits tokens with a sort target.
+            _ => (format!("{a}.id"), false),
+        };
+        // NOT NULL columns are ordered plainly so PostgreSQL can walk their indexes; nullable
+        // ones get SQLite's placement of NULL (smallest) on both engines.
+        let term = if nullable {
+            d.order_term(&expr, desc)
         } else {
-            format!(" WHERE {}", self.sql)
-        }
-    }
-
-    /// `AND (…)` for appending to an existing condition, or nothing.
-    pub fn and_clause(&self) -> String {
-        if self.is_empty() {
-            String::new()
-        } else {
-            format!(" AND ({})", self.sql)
-        }
-    }
-
-    pub fn arguments(&self) -> SqliteArguments<'static> {
-        let mut args = SqliteArguments::default();
-        self.add_to(&mut args);
-        args
-    }
-
-    pub fn add_to(&self, args: &mut SqliteArguments<'static>) {
-        for b in &self.binds {
-            // Adding a value to SqliteArguments cannot fail for these types.
-            let _ = match b {
-                Bind::Int(v) => args.add(*v),
-                Bind::Real(v) => args.add(*v),
-                Bind::Text(v) => args.add(v.clone()),
-            };
-        }
-    }
-
-    fn cache_key(&self, entity: Entity) -> String {
-        format!("{entity:?}|{}|{:?}", self.sql, self.binds)
+            format!("{expr} {}", if desc { "DESC" } else { "ASC" })
+        };
+        format!("{term}, {a}.id {}", if desc { "DESC" } else { "ASC" })
     }
 }
 
-/// A resolved list request: the filter, the SQL expression to sort by, and the page.
+/// The tokens an entity can be sorted by.
+pub fn sortable_tokens(entity: Entity) -> impl Iterator<Item = &'static str> {
+    shipshape_qql::catalogue(super::filter::qql_entity(entity))
+        .iter()
+        .filter(move |d| d.sortable && sort_target(entity, d.name).is_some())
+        .map(|d| d.name)
+}
+
+/// A list request: the filter, the sort and the page.
 #[derive(Clone, Debug)]
 pub struct ListQuery {
-    pub filter: SqlFilter,
-    pub sort_expr: &'static str,
-    pub order: SortOrder,
+    pub filter: Filter,
+    pub sort: Sort,
     pub page: PageNumber,
     pub size: PageSize,
 }
 
-/// Cached `count(*)` per (entity, filter), valid for one store generation.
+/// Cached `count(*)` per (filter SQL, values), valid for one database version.
 #[derive(Default)]
 pub struct CountCache {
-    inner: Mutex<HashMap<String, (u64, u64)>>,
+    inner: Mutex<HashMap<String, (i64, u64)>>,
 }
 
 impl CountCache {
     const MAX_ENTRIES: usize = 2048;
 
-    fn get(&self, key: &str, generation: u64) -> Option<u64> {
+    fn get(&self, key: &str, version: i64) -> Option<u64> {
         let map = self.inner.lock().ok()?;
-        map.get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, c)| *c)
+        map.get(key).filter(|(v, _)| *v == version).map(|(_, c)| *c)
     }
 
-    fn put(&self, key: String, generation: u64, count: u64) {
+    /// Forgets every cached count (benchmarks measure the uncached path with it).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.clear();
+        }
+    }
+
+    fn put(&self, key: String, version: i64, count: u64) {
         if let Ok(mut map) = self.inner.lock() {
             if map.len() >= Self::MAX_ENTRIES {
                 map.clear();
             }
-            map.insert(key, (generation, count));
+            map.insert(key, (version, count));
         }
     }
 }
 
+/// `FROM table alias [WHERE cond]` for a filter.
+fn from_where(d: Dialect, filter: &Filter) -> Sql {
+    let e = filter.entity;
+    let cond = compile(d, filter);
+    let mut sql = Sql::new(format!("FROM {} {}", e.table(), e.alias()));
+    if !cond.text.is_empty() {
+        sql.push(" WHERE ").append(&cond);
+    }
+    sql
+}
+
+/// Errors of list-type reads.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Busy(#[from] StoreBusy),
+}
+
 impl Store {
-    /// How many rows of `entity` match `filter`.
-    pub async fn count(&self, entity: Entity, filter: &SqlFilter) -> sqlx::Result<u64> {
-        let key = filter.cache_key(entity);
-        let generation = self.generation();
-        if let Some(c) = self.counts.get(&key, generation) {
+    /// How many rows match `filter`.
+    pub async fn count(&self, filter: &Filter) -> Result<u64, ListError> {
+        let d = self.engine().dialect();
+        let mut sql = Sql::new("SELECT count(*) ");
+        sql.append(&from_where(d, filter));
+        let key = format!("{}|{:?}", sql.text, sql.binds);
+        let version = self.version().await?;
+        if let Some(c) = self.counts.get(&key, version) {
             return Ok(c);
         }
-        let sql = format!(
-            "SELECT count(*) FROM {} {}{}",
-            entity.table(),
-            entity.alias(),
-            filter.where_clause()
-        );
-        let n: i64 = sqlx::query_scalar_with(&sql, filter.arguments())
-            .fetch_one(&self.pool)
-            .await?;
+        let _permit = self.heavy_permit().await?;
+        let n: i64 = sql.scalar(self.db()).await?;
         let n = n.max(0) as u64;
-        self.counts.put(key, generation, n);
+        self.counts.put(key, version, n);
         Ok(n)
     }
 
     /// The ids of one page, in order.
-    pub async fn page_ids(&self, entity: Entity, q: &ListQuery) -> sqlx::Result<Vec<i64>> {
-        let a = entity.alias();
-        let dir = match q.order {
-            SortOrder::Asc => "ASC",
-            SortOrder::Desc => "DESC",
-        };
-        let sql = format!(
-            "SELECT {a}.id FROM {} {a}{} ORDER BY {} {dir}, {a}.id {dir} LIMIT ? OFFSET ?",
-            entity.table(),
-            q.filter.where_clause(),
-            q.sort_expr,
-        );
-        let mut args = q.filter.arguments();
+    pub async fn page_ids(&self, q: &ListQuery) -> Result<Vec<i64>, ListError> {
+        let d = self.engine().dialect();
+        let a = q.filter.entity.alias();
+        let mut sql = Sql::new(format!("SELECT {a}.id "));
+        sql.append(&from_where(d, &q.filter));
         let size = i64::from(q.size.get());
-        let _ = args.add(size);
-        let _ = args.add(i64::from(q.page.get() - 1) * size);
-        sqlx::query_scalar_with(&sql, args)
-            .fetch_all(&self.pool)
-            .await
+        sql.push(&format!(" ORDER BY {} LIMIT ", q.sort.order_by(d)))
+            .push_bind(size)
+            .push(" OFFSET ")
+            .push_bind(i64::from(q.page.get() - 1) * size);
+        let _permit = self.heavy_permit().await?;
+        Ok(sql.scalars(self.db()).await?)
     }
 
     /// Ids after `after` (exclusive) in id order: the bulk `/list` cursor.
     pub async fn ids_after(
         &self,
-        entity: Entity,
-        filter: &SqlFilter,
+        filter: &Filter,
         after: i64,
         limit: u32,
+    ) -> Result<Vec<i64>, ListError> {
+        let _permit = self.heavy_permit().await?;
+        Ok(self
+            .ids_in_order(self.db(), filter, after, None, limit)
+            .await?)
+    }
+
+    /// Ids matching `filter` above `after` and at most `upto`, in id order, at most `limit`:
+    /// cursors and deletion chunks.
+    pub(crate) async fn ids_in_order(
+        &self,
+        db: &super::db::Db,
+        filter: &Filter,
+        after: i64,
+        upto: Option<i64>,
+        limit: u32,
     ) -> sqlx::Result<Vec<i64>> {
-        let a = entity.alias();
-        let sql = format!(
-            "SELECT {a}.id FROM {} {a} WHERE {a}.id > ?{} ORDER BY {a}.id ASC LIMIT ?",
-            entity.table(),
-            filter.and_clause()
-        );
-        let mut args = SqliteArguments::default();
-        let _ = args.add(after);
-        filter.add_to(&mut args);
-        let _ = args.add(i64::from(limit));
-        sqlx::query_scalar_with(&sql, args)
-            .fetch_all(&self.pool)
-            .await
-    }
-
-    /// Every id matching `filter` (for deletes by filter).
-    pub async fn all_ids(&self, entity: Entity, filter: &SqlFilter) -> sqlx::Result<Vec<i64>> {
-        let a = entity.alias();
-        let sql = format!(
-            "SELECT {a}.id FROM {} {a}{} ORDER BY {a}.id",
-            entity.table(),
-            filter.where_clause()
-        );
-        sqlx::query_scalar_with(&sql, filter.arguments())
-            .fetch_all(&self.pool)
-            .await
-    }
-}
-
-impl Store {
-    /// Deletes the rows of `entity` with these ids (in chunks), for tables whose rows own
-    /// nothing else; returns how many went.
-    pub async fn delete_by_ids(&self, entity: Entity, ids: &[i64]) -> sqlx::Result<u64> {
-        let mut deleted = 0;
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "DELETE FROM {} WHERE id IN ({})",
-                entity.table(),
-                placeholders(chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id);
-            }
-            deleted += q.execute(&self.pool).await?.rows_affected();
+        let d = self.engine().dialect();
+        let e = filter.entity;
+        let a = e.alias();
+        let cond = compile(d, filter);
+        let mut sql = Sql::new(format!(
+            "SELECT {a}.id FROM {} {a} WHERE {a}.id > ?",
+            e.table()
+        ));
+        sql.binds.push(after.into());
+        if let Some(max) = upto {
+            sql.push(&format!(" AND {a}.id <= ")).push_bind(max);
         }
-        self.rows_changed();
-        Ok(deleted)
+        if !cond.text.is_empty() {
+            sql.push(" AND (").append(&cond).push(")");
+        }
+        sql.push(&format!(" ORDER BY {a}.id ASC LIMIT "))
+            .push_bind(i64::from(limit));
+        sql.scalars(db).await
     }
-}
-
-/// `sev1`…`sev5` columns of a row as severity counts.
-pub fn severity_counts(
-    row: &sqlx::sqlite::SqliteRow,
-) -> sqlx::Result<shipshape_model::SeverityCounts> {
-    use sqlx::Row;
-    let mut a = [0u64; 5];
-    for (i, slot) in a.iter_mut().enumerate() {
-        *slot = row
-            .try_get::<i64, _>(format!("sev{}", i + 1).as_str())?
-            .max(0) as u64;
-    }
-    Ok(shipshape_model::SeverityCounts::from_array(a))
-}
-
-/// `?, ?, ?` for `n` placeholders.
-pub fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
 }
 
 /// Puts rows fetched by id back into the order of `ids`.
@@ -264,4 +267,11 @@ pub fn in_id_order<T>(ids: &[i64], mut rows: Vec<(i64, T)>) -> Vec<T> {
     let pos: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|(id, _)| pos.get(id).copied().unwrap_or(usize::MAX));
     rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `WHERE id IN (…)` for a list of row ids, bound.
+pub fn id_list(prefix: &str, ids: &[i64]) -> Sql {
+    let mut sql = Sql::new(prefix);
+    sql.push(" IN (").push_list(ids.iter().copied()).push(")");
+    sql
 }

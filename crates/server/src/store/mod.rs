@@ -1,102 +1,297 @@
-//! Storage: one SQLite database (WAL) behind `Store`. Every query binds its values; nothing
-//! a client sends is formatted into SQL.
+//! Storage: one `Store` over two engines, SQLite (embedded, WAL, the default) and PostgreSQL
+//! (15+, for several server processes on one database).
+//!
+//! Routes hand the store parsed QQL ([`Filter`]), a [`Sort`] and a page, never SQL. One query
+//! builder serves both engines: SQL is written once with `?` placeholders ([`db::Sql`]) and the
+//! few fragments that differ (case folding, JSON arrays, `NULL` ordering, pattern matching)
+//! come from [`db::Dialect`]; the QQL compiler ([`filter`]) takes the dialect too. Schemas and
+//! migrations are per engine (`migrations/sqlite`, `migrations/postgres`) and run at start.
+//!
+//! Writes go through typed methods ([`write`]) that keep every derived value right in one
+//! place ([`derive`]); the demo seeder's bulk path calls the same code. Every write also bumps
+//! the database's `store_version` in its transaction, which is what keys the count cache:
+//! counts stay correct across processes sharing one database, and fast when nothing changed.
+//!
+//! Every statement run for a request has a time limit (see [`db`]); background jobs use a
+//! pool of their own, and list-type reads take a permit from a semaphore smaller than the
+//! pool, so neither can take every connection from the others.
 
 pub mod audit;
+pub mod bulk;
 pub mod containers;
+pub mod db;
+pub mod derive;
+pub mod filter;
 pub mod images;
 pub mod jobs;
 pub mod listing;
+pub mod records;
 pub mod searches;
 pub mod sensors;
 pub mod settings;
+pub mod testing;
 pub mod users;
+pub mod write;
 
 use anyhow::Context;
+use db::{Db, Pool};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::ConnectOptions;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
-pub use listing::{CountCache, Entity, ListQuery, SqlFilter};
+pub use db::{Engine, Sql};
+pub use filter::Filter;
+pub use listing::{CountCache, Entity, ListQuery, Sort};
+
+/// How a store is opened.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// Longest a statement run for a request may take before it is stopped (503).
+    pub query_limit: Duration,
+    /// Connections of the request pool (the job pool has a few of its own).
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            query_limit: Duration::from_secs(10),
+            max_connections: 10,
+        }
+    }
+}
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pub pool: SqlitePool,
-    /// Bumped by every write that changes which rows exist, so cached counts go stale.
-    generation: Arc<AtomicU64>,
+    /// Requests' statements: time-limited.
+    db: Db,
+    /// Background jobs and maintenance: no time limit, separate connections.
+    jobs_db: Db,
     pub counts: Arc<CountCache>,
+    /// List-type reads (counts, pages, bulk pages) share fewer permits than the pool has
+    /// connections, so single-row reads, sign-ins and health checks always find one.
+    heavy: Arc<Semaphore>,
+    limit: Duration,
+    /// This process, as the owner of the jobs it runs.
+    instance: Arc<str>,
 }
 
+/// Connections the job pool keeps beside the request pool.
+const JOB_CONNECTIONS: u32 = 3;
+
 impl Store {
-    /// Opens (creating the file when missing) and migrates the database at `url` (`sqlite:PATH`).
+    /// Opens (creating an SQLite file when missing) and migrates the database at `url`:
+    /// `sqlite:PATH` or `postgres://…`.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
-        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            anyhow::bail!("PostgreSQL is not supported yet by this build: use a sqlite: URL");
-        }
-        if !url.starts_with("sqlite:") {
+        Self::open_with(url, &StoreOptions::default()).await
+    }
+
+    pub async fn open_with(url: &str, opts: &StoreOptions) -> anyhow::Result<Self> {
+        let max = opts.max_connections.max(3);
+        let (db, jobs_db) = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            open_postgres(url, max, opts.query_limit).await?
+        } else if url.starts_with("sqlite:") {
+            open_sqlite(url, max, opts.query_limit).await?
+        } else {
             anyhow::bail!(
-                "database URL must start with sqlite: (for example sqlite:data/shipshape.db)"
+                "the database URL must start with sqlite: (for example sqlite:data/shipshape.db) \
+                 or postgres:// (for example postgres://user:password@host/shipshape)"
             );
+        };
+        match &jobs_db.pool {
+            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
         }
-        let opts = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("bad database URL {url}"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory")
-            .pragma("mmap_size", "1073741824")
-            // Bulk seeding runs long statements on purpose; slow-query logs would flood stderr.
-            .disable_statement_logging();
-        if let Some(path) = url
-            .strip_prefix("sqlite:")
-            .map(|p| p.trim_start_matches("//"))
-        {
-            if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
-            {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("creating {}", dir.display()))?;
-                }
-            }
-        }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
-            .connect_with(opts)
-            .await
-            .with_context(|| format!("opening {url}"))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .context("running migrations")?;
+        .context("running migrations")?;
         Ok(Self {
-            pool,
-            generation: Arc::new(AtomicU64::new(1)),
+            db,
+            jobs_db,
             counts: Arc::new(CountCache::default()),
+            heavy: Arc::new(Semaphore::new((max - 2) as usize)),
+            limit: opts.query_limit,
+            instance: uuid::Uuid::new_v4().to_string().into(),
         })
     }
 
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    pub fn engine(&self) -> Engine {
+        self.db.engine()
     }
 
-    /// Call after any insert or delete of assets.
-    pub fn rows_changed(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    /// The time-limited handle requests use.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The handle without a time limit, for jobs and maintenance.
+    pub fn jobs_db(&self) -> &Db {
+        &self.jobs_db
+    }
+
+    pub fn query_limit(&self) -> Duration {
+        self.limit
+    }
+
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// A permit for a list-type read; waits at most the query limit.
+    pub(crate) async fn heavy_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, StoreBusy> {
+        match tokio::time::timeout(self.limit, self.heavy.acquire()).await {
+            Ok(Ok(p)) => Ok(p),
+            _ => Err(StoreBusy),
+        }
+    }
+
+    /// The database's version: bumped by every write that changes assets.
+    pub async fn version(&self) -> sqlx::Result<i64> {
+        Sql::new("SELECT version FROM store_version WHERE id = 1")
+            .scalar(&self.db)
+            .await
     }
 
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.pool)
+        Sql::new("SELECT 1").execute(&self.db).await.is_ok()
+    }
+
+    /// Closes both pools. On SQLite the write-ahead log is first folded into the database file
+    /// and emptied, so a plain copy of the file afterwards holds every write.
+    pub async fn close(&self) {
+        self.db.close().await;
+        if let Pool::Sqlite(_) = self.jobs_db.pool {
+            if let Err(e) = Sql::new("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.jobs_db)
+                .await
+            {
+                tracing::warn!(error = %e, "could not checkpoint the write-ahead log");
+            }
+        }
+        self.jobs_db.close().await;
+    }
+
+    /// A consistent copy of a live SQLite database at `path` (which must not exist), taken
+    /// while other connections keep writing. PostgreSQL has its own tools (`pg_dump`).
+    pub async fn backup(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        if self.engine() != Engine::Sqlite {
+            anyhow::bail!(
+                "backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)"
+            );
+        }
+        if path.exists() {
+            anyhow::bail!("{} exists already; name a new file", path.display());
+        }
+        let target = path
+            .to_str()
+            .context("the backup path must be valid UTF-8")?;
+        Sql::new("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.jobs_db)
             .await
-            .is_ok()
+            .with_context(|| format!("writing the backup to {}", path.display()))?;
+        Ok(())
+    }
+}
+
+/// No permit for a list-type read came free within the query limit.
+#[derive(Debug, thiserror::Error)]
+#[error("the server is busy with other queries")]
+pub struct StoreBusy;
+
+async fn open_sqlite(url: &str, max: u32, limit: Duration) -> anyhow::Result<(Db, Db)> {
+    let opts = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("bad database URL {url}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory")
+        .pragma("mmap_size", "1073741824")
+        // Bulk seeding runs long statements on purpose; slow-query logs would flood stderr.
+        .disable_statement_logging();
+    if let Some(path) = url
+        .strip_prefix("sqlite:")
+        .map(|p| p.trim_start_matches("//"))
+    {
+        if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+    }
+    let jobs = SqlitePoolOptions::new()
+        .max_connections(JOB_CONNECTIONS)
+        .min_connections(1)
+        .connect_with(opts.clone())
+        .await
+        .with_context(|| format!("opening {url}"))?;
+    let requests = SqlitePoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .connect_with(opts)
+        .await
+        .with_context(|| format!("opening {url}"))?;
+    Ok((
+        Db {
+            pool: Pool::Sqlite(requests),
+            limit: Some(limit),
+        },
+        Db {
+            pool: Pool::Sqlite(jobs),
+            limit: None,
+        },
+    ))
+}
+
+async fn open_postgres(url: &str, max: u32, limit: Duration) -> anyhow::Result<(Db, Db)> {
+    let opts = PgConnectOptions::from_str(url)
+        .with_context(|| format!("bad database URL {}", redact(url)))?
+        .application_name("shipshape")
+        .disable_statement_logging();
+    let ms = limit.as_millis().max(1).to_string();
+    let jobs = PgPoolOptions::new()
+        .max_connections(JOB_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(opts.clone())
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    let requests = PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(opts.options([("statement_timeout", ms.as_str())]))
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    Ok((
+        Db {
+            pool: Pool::Postgres(requests),
+            limit: Some(limit),
+        },
+        Db {
+            pool: Pool::Postgres(jobs),
+            limit: None,
+        },
+    ))
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -110,4 +305,16 @@ pub fn json_col<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
         tracing::warn!(error = %e, "bad JSON column value");
         T::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_are_redacted_for_messages() {
+        assert_eq!(
+            super::redact("postgres://app:secret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(super::redact("sqlite:data/x.db"), "sqlite:data/x.db");
+    }
 }

@@ -1,5 +1,6 @@
 //! Recent and saved searches of each user.
 
+use super::db::{Exec, Sql};
 use super::{now_ms, Store};
 use serde::Serialize;
 use shipshape_model::EpochMillis;
@@ -24,25 +25,41 @@ pub struct SavedSearch {
     pub created: EpochMillis,
 }
 
+#[derive(sqlx::FromRow)]
+struct RecentRow {
+    query: String,
+    at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SavedRow {
+    id: String,
+    name: String,
+    entity: String,
+    query: String,
+    created: i64,
+}
+
 impl Store {
     pub async fn recent_searches(
         &self,
         user: &str,
         entity: &str,
     ) -> sqlx::Result<Vec<RecentSearch>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT query, at FROM recent_searches WHERE username = ? AND entity = ? ORDER BY at DESC LIMIT ?",
+        let rows: Vec<RecentRow> = Sql::new(
+            "SELECT query, at FROM recent_searches WHERE username = ? AND entity = ? \
+             ORDER BY at DESC, query LIMIT ?",
         )
         .bind(user)
         .bind(entity)
         .bind(RECENT_KEPT)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(query, at)| RecentSearch {
-                query,
-                at: EpochMillis(at),
+            .map(|r| RecentSearch {
+                query: r.query,
+                at: EpochMillis(r.at),
             })
             .collect())
     }
@@ -54,57 +71,60 @@ impl Store {
         entity: &str,
         query: &str,
     ) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO recent_searches (username, entity, query, at) VALUES (?, ?, ?, ?)
+        let mut tx = self.write_tx().await?;
+        Sql::new(
+            "INSERT INTO recent_searches (username, entity, query, at) VALUES (?, ?, ?, ?) \
              ON CONFLICT (username, entity, query) DO UPDATE SET at = excluded.at",
         )
         .bind(user)
         .bind(entity)
         .bind(query)
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(Exec::from(&mut tx))
         .await?;
-        sqlx::query(
-            "DELETE FROM recent_searches WHERE username = ? AND entity = ? AND query NOT IN
-             (SELECT query FROM recent_searches WHERE username = ? AND entity = ? ORDER BY at DESC LIMIT ?)",
+        Sql::new(
+            "DELETE FROM recent_searches WHERE username = ? AND entity = ? AND query NOT IN \
+             (SELECT query FROM recent_searches WHERE username = ? AND entity = ? \
+              ORDER BY at DESC, query LIMIT ?)",
         )
         .bind(user)
         .bind(entity)
         .bind(user)
         .bind(entity)
         .bind(RECENT_KEPT)
-        .execute(&mut *tx)
+        .execute(Exec::from(&mut tx))
         .await?;
         tx.commit().await
     }
 
     pub async fn saved_searches(&self, user: &str, entity: &str) -> sqlx::Result<Vec<SavedSearch>> {
-        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT id, name, entity, query, created FROM saved_searches WHERE username = ? AND entity = ?
-             ORDER BY name COLLATE NOCASE",
-        )
+        let d = self.engine().dialect();
+        let rows: Vec<SavedRow> = Sql::new(format!(
+            "SELECT id, name, entity, query, created FROM saved_searches \
+             WHERE username = ? AND entity = ? ORDER BY {}, name",
+            d.fold("name")
+        ))
         .bind(user)
         .bind(entity)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, entity, query, created)| SavedSearch {
-                id,
-                name,
-                entity,
-                query,
-                created: EpochMillis(created),
+            .map(|r| SavedSearch {
+                id: r.id,
+                name: r.name,
+                entity: r.entity,
+                query: r.query,
+                created: EpochMillis(r.created),
             })
             .collect())
     }
 
     pub async fn saved_search_count(&self, user: &str, entity: &str) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT count(*) FROM saved_searches WHERE username = ? AND entity = ?")
+        Sql::new("SELECT count(*) FROM saved_searches WHERE username = ? AND entity = ?")
             .bind(user)
             .bind(entity)
-            .fetch_one(&self.pool)
+            .scalar(self.db())
             .await
     }
 
@@ -118,19 +138,19 @@ impl Store {
     ) -> sqlx::Result<Option<SavedSearch>> {
         let id = uuid::Uuid::new_v4().to_string();
         let created = now_ms();
-        let done = sqlx::query(
-            "INSERT INTO saved_searches (id, username, entity, name, query, created) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (username, entity, name) DO NOTHING",
+        let done = Sql::new(
+            "INSERT INTO saved_searches (id, username, entity, name, query, created) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username, entity, name) DO NOTHING",
         )
-        .bind(&id)
+        .bind(id.as_str())
         .bind(user)
         .bind(entity)
         .bind(name)
         .bind(query)
         .bind(created)
-        .execute(&self.pool)
+        .execute(self.jobs_db())
         .await?;
-        Ok((done.rows_affected() == 1).then(|| SavedSearch {
+        Ok((done == 1).then(|| SavedSearch {
             id,
             name: name.to_string(),
             entity: entity.to_string(),
@@ -141,11 +161,11 @@ impl Store {
 
     /// Deletes one of the user's saved searches; false when there was none with that id.
     pub async fn delete_saved_search(&self, user: &str, id: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM saved_searches WHERE id = ? AND username = ?")
+        let done = Sql::new("DELETE FROM saved_searches WHERE id = ? AND username = ?")
             .bind(id)
             .bind(user)
-            .execute(&self.pool)
+            .execute(self.jobs_db())
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 }

@@ -1,12 +1,13 @@
 //! Server settings and secrets stored as versioned JSON values.
 
+use super::db::{Exec, Sql};
 use super::{now_ms, Store};
 
 pub const JWT_SECRET: &str = "jwtSecret";
 pub const SENSOR_RELEASE: &str = "sensorRelease";
 /// The `version_key` of the latest release's version (a JSON string), kept in step with
 /// [`SENSOR_RELEASE`] by [`Store::put_setting`]: the QQL token `updateAvailable` compares each
-/// sensor's `version_key` with it in SQL (`filter::targets::UPDATE_AVAILABLE`).
+/// sensor's `version_key` with it in SQL (`filter::targets::Computed::UpdateAvailable`).
 pub const SENSOR_RELEASE_KEY: &str = "sensorReleaseKey";
 
 /// The latest released sensor version the server knows (`PUT …/settings/sensorRelease`).
@@ -17,41 +18,36 @@ pub struct SensorRelease {
     pub release_notes_url: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct SettingRow {
+    key: String,
+    value: String,
+    version: i64,
+}
+
 impl Store {
     pub async fn setting(&self, key: &str) -> sqlx::Result<Option<(serde_json::Value, i64)>> {
-        let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT value, version FROM settings WHERE key = ?")
+        let row: Option<SettingRow> =
+            Sql::new("SELECT key, value, version FROM settings WHERE key = ?")
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.db())
                 .await?;
-        Ok(row.map(|(v, ver)| {
+        Ok(row.map(|r| {
             (
-                serde_json::from_str(&v).unwrap_or(serde_json::Value::Null),
-                ver,
+                serde_json::from_str(&r.value).unwrap_or(serde_json::Value::Null),
+                r.version,
             )
         }))
     }
 
     pub async fn put_setting(&self, key: &str, value: &serde_json::Value) -> sqlx::Result<i64> {
-        let version = self.write_setting(key, value).await?;
+        let mut tx = self.write_tx().await?;
+        let version = write_setting(&mut tx, key, value).await?;
         if key == SENSOR_RELEASE {
-            self.sync_release_key(value).await?;
+            sync_release_key(&mut tx, value).await?;
         }
+        tx.commit().await?;
         Ok(version)
-    }
-
-    async fn write_setting(&self, key: &str, value: &serde_json::Value) -> sqlx::Result<i64> {
-        let text = value.to_string();
-        sqlx::query_scalar(
-            "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = settings.version + 1,
-             updated = excluded.updated RETURNING version",
-        )
-        .bind(key)
-        .bind(text)
-        .bind(now_ms())
-        .fetch_one(&self.pool)
-        .await
     }
 
     /// The JWT signing secret, generated and stored on first use.
@@ -63,13 +59,14 @@ impl Store {
         let secret: [u8; 32] = rand::random();
         let encoded = base64::engine::general_purpose::STANDARD.encode(secret);
         // Two processes starting at once: the first insert wins and both read it back.
-        sqlx::query(
-            "INSERT OR IGNORE INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?)",
+        Sql::new(
+            "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?) \
+             ON CONFLICT (key) DO NOTHING",
         )
         .bind(JWT_SECRET)
         .bind(serde_json::Value::String(encoded).to_string())
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.jobs_db())
         .await?;
         match self.setting(JWT_SECRET).await? {
             Some((serde_json::Value::String(s), _)) => {
@@ -80,46 +77,66 @@ impl Store {
     }
 
     pub async fn sensor_release(&self) -> sqlx::Result<Option<SensorRelease>> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT key, value FROM settings WHERE key IN (?, ?)")
+        let rows: Vec<SettingRow> =
+            Sql::new("SELECT key, value, version FROM settings WHERE key IN (?, ?)")
                 .bind(SENSOR_RELEASE)
                 .bind(SENSOR_RELEASE_KEY)
-                .fetch_all(&self.pool)
+                .fetch_all(self.db())
                 .await?;
         let get = |k: &str| {
             rows.iter()
-                .find(|(key, _)| key == k)
-                .and_then(|(_, v)| serde_json::from_str::<serde_json::Value>(v).ok())
+                .find(|r| r.key == k)
+                .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.value).ok())
         };
         let release = get(SENSOR_RELEASE);
         // A release written before the key existed (or by hand): bring the key in step.
         let wanted = release.as_ref().and_then(release_key);
         let stored = get(SENSOR_RELEASE_KEY).and_then(|v| v.as_str().map(str::to_string));
         if wanted != stored {
-            self.sync_release_key(release.as_ref().unwrap_or(&serde_json::Value::Null))
-                .await?;
+            let mut tx = self.write_tx().await?;
+            sync_release_key(
+                &mut tx,
+                release.as_ref().unwrap_or(&serde_json::Value::Null),
+            )
+            .await?;
+            tx.commit().await?;
         }
         Ok(release.and_then(|v| serde_json::from_value(v).ok()))
     }
+}
 
-    /// Writes (or removes) [`SENSOR_RELEASE_KEY`] for this release value.
-    async fn sync_release_key(&self, release: &serde_json::Value) -> sqlx::Result<()> {
-        match release_key(release) {
-            Some(k) => {
-                self.write_setting(SENSOR_RELEASE_KEY, &serde_json::Value::String(k))
-                    .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM settings WHERE key = ?")
-                    .bind(SENSOR_RELEASE_KEY)
-                    .execute(&self.pool)
-                    .await?;
-            }
+async fn write_setting(
+    tx: &mut super::db::Tx,
+    key: &str,
+    value: &serde_json::Value,
+) -> sqlx::Result<i64> {
+    Sql::new(
+        "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+         version = settings.version + 1, updated = excluded.updated RETURNING version",
+    )
+    .bind(key)
+    .bind(value.to_string())
+    .bind(now_ms())
+    .scalar(Exec::from(&mut *tx))
+    .await
+}
+
+/// Writes (or removes) [`SENSOR_RELEASE_KEY`] for this release value. Filters on
+/// `updateAvailable` depend on it, so the database version moves too (cached counts).
+async fn sync_release_key(tx: &mut super::db::Tx, release: &serde_json::Value) -> sqlx::Result<()> {
+    match release_key(release) {
+        Some(k) => {
+            write_setting(tx, SENSOR_RELEASE_KEY, &serde_json::Value::String(k)).await?;
         }
-        // Cached counts of `updateAvailable` filters depend on the release.
-        self.rows_changed();
-        Ok(())
+        None => {
+            Sql::new("DELETE FROM settings WHERE key = ?")
+                .bind(SENSOR_RELEASE_KEY)
+                .execute(Exec::from(&mut *tx))
+                .await?;
+        }
     }
+    super::derive::bump_version(tx).await
 }
 
 /// The `version_key` of a `sensorRelease` value's version.

@@ -1,5 +1,6 @@
 //! Users and their roles.
 
+use super::db::Sql;
 use super::{now_ms, Store};
 use shipshape_model::Role;
 
@@ -10,25 +11,32 @@ pub struct UserRow {
     pub role: Role,
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredUser {
+    username: String,
+    password_hash: String,
+    role: String,
+}
+
 impl Store {
     pub async fn user(&self, username: &str) -> sqlx::Result<Option<UserRow>> {
-        let row: Option<(String, String, String)> =
-            sqlx::query_as("SELECT username, password_hash, role FROM users WHERE username = ?")
+        let row: Option<StoredUser> =
+            Sql::new("SELECT username, password_hash, role FROM users WHERE username = ?")
                 .bind(username)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.db())
                 .await?;
-        Ok(row.and_then(|(username, password_hash, role)| {
+        Ok(row.and_then(|u| {
             Some(UserRow {
-                username,
-                password_hash,
-                role: role.parse().ok()?,
+                username: u.username,
+                password_hash: u.password_hash,
+                role: u.role.parse().ok()?,
             })
         }))
     }
 
     pub async fn user_count(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT count(*) FROM users")
-            .fetch_one(&self.pool)
+        Sql::new("SELECT count(*) FROM users")
+            .scalar(self.db())
             .await
     }
 
@@ -39,15 +47,16 @@ impl Store {
         password_hash: &str,
         role: Role,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "INSERT INTO users (username, password_hash, role, created) VALUES (?, ?, ?, ?)
-             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role",
+        Sql::new(
+            "INSERT INTO users (username, password_hash, role, created) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, \
+             role = excluded.role",
         )
         .bind(username)
         .bind(password_hash)
         .bind(role.as_str())
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.jobs_db())
         .await?;
         Ok(())
     }

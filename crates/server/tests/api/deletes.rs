@@ -55,12 +55,11 @@ async fn deleting_containers_by_query_ids_runs_a_job_and_updates_counts() {
         404,
     )
     .await;
-    let audit: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE action = 'DELETE_CONTAINERS' AND actor = 'olga'",
-    )
-    .fetch_one(&app.store.pool)
-    .await
-    .unwrap();
+    let audit = app
+        .scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'DELETE_CONTAINERS' AND actor = 'olga'",
+        )
+        .await;
     assert_eq!(audit, 1, "the delete is in the audit log");
 }
 
@@ -160,10 +159,8 @@ async fn an_image_used_by_running_containers_is_not_deleted() {
     )
     .await;
     // What belonged only to the image went with it.
-    let orphans: i64 = sqlx::query_scalar("SELECT count(*) FROM image_software s WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = s.image_ref)")
-        .fetch_one(&app.store.pool)
-        .await
-        .unwrap();
+    let orphans = app.scalar("SELECT count(*) FROM image_software s WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = s.image_ref)")
+        .await;
     assert_eq!(orphans, 0);
 }
 

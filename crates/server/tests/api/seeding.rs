@@ -1,12 +1,12 @@
 use crate::common::*;
 use shipshape_server::demo::{seed, DemoOptions};
-use shipshape_server::store::Store;
+use shipshape_server::store::{Sql, Store};
 
 async fn scalar(store: &Store, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&store.pool)
+    Sql::new(sql)
+        .scalar(store.db())
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 #[tokio::test]
@@ -49,8 +49,8 @@ async fn the_demo_fleet_has_the_default_size_and_consistent_relations() {
     assert!(scalar(s, "SELECT count(DISTINCT deployment) FROM sensors").await >= 5);
     assert!(scalar(s, "SELECT count(*) FROM sensors WHERE status = 'UNKNOWN'").await > 0);
     assert!(scalar(s, "SELECT count(DISTINCT sensor_version) FROM sensors").await >= 3);
-    assert!(scalar(s, "SELECT count(*) FROM containers WHERE is_root = 1").await > 0);
-    assert!(scalar(s, "SELECT count(*) FROM containers WHERE privileged = 1").await > 0);
+    assert!(scalar(s, "SELECT count(*) FROM containers WHERE is_root").await > 0);
+    assert!(scalar(s, "SELECT count(*) FROM containers WHERE privileged").await > 0);
     assert!(
         scalar(
             s,
@@ -116,13 +116,18 @@ async fn seeding_is_deterministic_and_refuses_a_non_empty_database() {
     };
     seed(&a.store, &opts).await.unwrap();
     seed(&b.store, &opts).await.unwrap();
+    #[derive(Debug, PartialEq, sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        uuid: String,
+        sha: String,
+        created: i64,
+    }
     let dump = |s: Store| async move {
-        let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT uuid, sha, created FROM containers ORDER BY id")
-                .fetch_all(&s.pool)
-                .await
-                .unwrap();
-        rows
+        Sql::new("SELECT id, uuid, sha, created FROM containers ORDER BY id")
+            .fetch_all::<Row>(s.db())
+            .await
+            .unwrap()
     };
     assert_eq!(dump(a.store.clone()).await, dump(b.store.clone()).await);
     assert!(

@@ -19,7 +19,7 @@ async fn health_and_readiness_need_no_auth() {
     assert_eq!(h["status"], "ok");
     let r = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    app.store.pool.close().await;
+    app.store.close().await;
     let r = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 503, "not ready without a database");
 }

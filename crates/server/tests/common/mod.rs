@@ -1,11 +1,15 @@
-//! Test harness: a real server on 127.0.0.1:0 with a fresh SQLite database (seeded with the demo
-//! fleet) per test, and a client that speaks HTTP to it.
+//! Test harness: a real server on 127.0.0.1:0 with a fresh database (seeded with the demo
+//! fleet) per test, and a client that speaks HTTP to it. The database is SQLite, or a new
+//! PostgreSQL database when `SHIPSHAPE_TEST_POSTGRES_URL` names a server (`cargo xtask test`
+//! runs every test both ways).
 
 #![allow(dead_code)]
 
 use axum::Router;
 use shipshape_server::demo::{seed, DemoOptions, SeedStats};
-use shipshape_server::store::Store;
+use shipshape_server::jobs::JobOptions;
+use shipshape_server::store::testing::TestDb;
+use shipshape_server::store::{Sql, Store, StoreOptions};
 use shipshape_server::{ensure_admin, listener, routes, AppState};
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -18,7 +22,7 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub stats: Option<SeedStats>,
-    _dir: tempfile::TempDir,
+    pub db: TestDb,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -35,6 +39,8 @@ pub struct Options {
     pub wrap: Option<Box<dyn FnOnce(Router) -> Router + Send>>,
     /// A built console to serve at `/`.
     pub dist: Option<std::path::PathBuf>,
+    pub store: StoreOptions,
+    pub jobs: JobOptions,
 }
 
 impl Default for Options {
@@ -43,6 +49,8 @@ impl Default for Options {
             seed: true,
             wrap: None,
             dist: None,
+            store: StoreOptions::default(),
+            jobs: JobOptions::default(),
         }
     }
 }
@@ -52,9 +60,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(opts: Options) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}", dir.path().join("test.db").display());
-    let store = Store::open(&url).await.expect("open store");
+    let db = TestDb::new().await.expect("test database");
+    let store = Store::open_with(&db.url, &opts.store)
+        .await
+        .expect("open store");
     let stats = if opts.seed {
         Some(
             seed(
@@ -74,7 +83,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     ensure_admin(&store, Some(ADMIN_PASSWORD.into()))
         .await
         .expect("admin");
-    let state = AppState::new(store.clone(), opts.dist, false)
+    let state = AppState::with_jobs(store.clone(), opts.dist, false, opts.jobs)
         .await
         .expect("state");
     let mut app = routes::app(state.clone());
@@ -98,12 +107,20 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         state,
         client: reqwest::Client::builder().build().expect("client"),
         stats,
-        _dir: dir,
+        db,
         shutdown: Some(tx),
     }
 }
 
 impl TestApp {
+    /// One number from the database (test-side checks of stored values).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        Sql::new(sql)
+            .scalar(self.store.db())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -197,4 +214,28 @@ pub async fn assert_error(res: reqwest::Response, status: u16) -> serde_json::Va
     assert!(!v["message"].as_str().unwrap_or("").is_empty(), "{v}");
     assert!(v["timestamp"].as_i64().is_some(), "{v}");
     v
+}
+
+/// A minimal image to write through the store.
+pub fn image_record(uuid: &str, sha: &str) -> shipshape_server::store::records::ImageRecord {
+    shipshape_server::store::records::ImageRecord {
+        uuid: uuid.into(),
+        image_id: sha[..12].into(),
+        sha: sha.into(),
+        created: 1,
+        updated: 1,
+        last_scanned: None,
+        size: 10,
+        operating_system: None,
+        architecture: None,
+        author: None,
+        source: vec![],
+        scan_status: None,
+        labels: vec![],
+        layers: vec![],
+        repo_digests: vec![],
+        repos: vec![],
+        software: vec![],
+        findings: vec![],
+    }
 }

@@ -1,15 +1,18 @@
-//! Where each catalogue token lives in the schema (`migrations/0001_init.sql`).
+//! Where each catalogue token lives in the schema (`migrations/*/`), the same on both engines.
 //!
 //! Only these fixed fragments (and operators) become SQL text; values are always bound.
 
+use crate::store::db::Dialect;
 use crate::store::Entity;
 
 /// How a token's clause is compiled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// A column (or a fixed expression) of the entity's row. A nullable one is guarded with
-    /// `IS NOT NULL` so that the clause is never SQL `NULL`.
+    /// A column of the entity's row. A nullable one is guarded with `IS NOT NULL` so that the
+    /// clause is never SQL `NULL`.
     Col { sql: &'static str, nullable: bool },
+    /// A computed value of the row, written per engine (see [`Computed`]).
+    Expr(Computed),
     /// `vulnerabilities.severity`: the denormalised `sev1`..`sev5` counts of the row.
     Severity,
     /// Some element of a related table matches:
@@ -17,20 +20,77 @@ pub enum Target {
     InSet {
         key: &'static str,
         select: &'static str,
-        from: &'static str,
+        from: From,
         filter: Option<&'static str>,
         inner: &'static str,
     },
-    /// Some element of a JSON array column matches:
-    /// `EXISTS (SELECT 1 FROM json_each(column) j WHERE <condition on inner>)`.
+    /// Some element of a JSON array column matches: `EXISTS (SELECT 1 FROM <elements> WHERE …)`.
     Each {
         column: &'static str,
-        inner: &'static str,
+        element: Element,
     },
     /// `label:key=value`: one element of the JSON label array matches both.
     LabelPair { column: &'static str },
     /// Not a token of this entity (never reached for a parsed query).
     Unknown,
+}
+
+/// The `FROM` of an [`Target::InSet`] subquery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum From {
+    Table(&'static str),
+    /// Findings with each CVE id of their definition as `j.value`.
+    VulnCves,
+}
+
+/// What a clause on a JSON array element compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Element {
+    /// The element itself, a string.
+    Text,
+    /// A field of the element, an object (`{"key": …, "value": …}`).
+    Field(&'static str),
+}
+
+/// Values computed from more than the row, written per engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Computed {
+    /// Sensor `updateAvailable`: its `version_key` is below the latest release's, read from
+    /// the `sensorReleaseKey` setting (`store::settings::SENSOR_RELEASE_KEY`).
+    UpdateAvailable,
+    /// Sensor `latestVersion`: the latest release's version (`store::settings::SENSOR_RELEASE`).
+    LatestVersion,
+}
+
+impl Computed {
+    pub fn sql(self, d: Dialect) -> String {
+        match self {
+            Computed::UpdateAvailable => format!(
+                "coalesce(s.version_key < (SELECT {} FROM settings WHERE key = '{}'), {})",
+                d.json_string("value"),
+                crate::store::settings::SENSOR_RELEASE_KEY,
+                d.false_()
+            ),
+            Computed::LatestVersion => format!(
+                "(SELECT {} FROM settings WHERE key = '{}')",
+                d.json_field(&json_value(d), "version"),
+                crate::store::settings::SENSOR_RELEASE
+            ),
+        }
+    }
+
+    /// Whether the value may be `NULL`.
+    pub fn nullable(self) -> bool {
+        matches!(self, Computed::LatestVersion)
+    }
+}
+
+/// The settings table's `value` column as JSON for [`Dialect::json_field`].
+fn json_value(d: Dialect) -> String {
+    match d.engine() {
+        crate::store::Engine::Sqlite => "value".into(),
+        crate::store::Engine::Postgres => "value::jsonb".into(),
+    }
 }
 
 const fn col(sql: &'static str) -> Target {
@@ -47,18 +107,10 @@ const fn opt(sql: &'static str) -> Target {
     }
 }
 
-/// The key of the latest sensor release's version, kept by `Store::put_setting` (see
-/// `store::settings::SENSOR_RELEASE_KEY`). Missing (no release known): no update is available.
-pub const UPDATE_AVAILABLE: &str = "coalesce(s.version_key < (SELECT json_extract(value, '$') \
-     FROM settings WHERE key = 'sensorReleaseKey'), 0)";
-/// The latest release's version (`store::settings::SENSOR_RELEASE`).
-pub const LATEST_VERSION: &str =
-    "(SELECT json_extract(value, '$.version') FROM settings WHERE key = 'sensorRelease')";
-
-const VULNS: &str = "image_vulns v";
-const VULNS_DEFS: &str = "image_vulns v JOIN vuln_defs d ON d.qid = v.qid";
-const VULNS_CVES: &str = "image_vulns v JOIN vuln_defs d ON d.qid = v.qid, json_each(d.cveids) j";
-const PATCH: &str = "(d.patch_available != 0 OR v.fix_version IS NOT NULL)";
+const VULNS: From = From::Table("image_vulns v");
+const VULNS_DEFS: From = From::Table("image_vulns v JOIN vuln_defs d ON d.qid = v.qid");
+/// A boolean on both engines: SQLite reads the integer flag as true when non-zero.
+const PATCH: &str = "(d.patch_available OR v.fix_version IS NOT NULL)";
 
 /// The tokens images and containers share: findings and software of the image (a container's
 /// are its image's, so `key` is `i.id` or `c.image_ref`).
@@ -73,14 +125,14 @@ fn image_content(key: &'static str, token: &str) -> Option<Target> {
     let software = |inner| Target::InSet {
         key,
         select: "w.image_ref",
-        from: "image_software w",
+        from: From::Table("image_software w"),
         filter: None,
         inner,
     };
     Some(match token {
         "vulnerabilities.severity" => Target::Severity,
         "vulnerabilities.qid" => vulns(VULNS, "v.qid"),
-        "vulnerabilities.cveids" => vulns(VULNS_CVES, "j.value"),
+        "vulnerabilities.cveids" => vulns(From::VulnCves, "j.value"),
         "vulnerabilities.title" => vulns(VULNS_DEFS, "d.title"),
         "vulnerabilities.typeDetected" => vulns(VULNS, "v.type_detected"),
         "vulnerabilities.patchAvailable" => vulns(VULNS_DEFS, PATCH),
@@ -95,11 +147,11 @@ fn labels(column: &'static str, token: &str) -> Option<Target> {
     Some(match token {
         "label.key" => Target::Each {
             column,
-            inner: "json_extract(j.value, '$.key')",
+            element: Element::Field("key"),
         },
         "label.value" => Target::Each {
             column,
-            inner: "json_extract(j.value, '$.value')",
+            element: Element::Field("value"),
         },
         "label" => Target::LabelPair { column },
         _ => return None,
@@ -128,8 +180,8 @@ fn sensor(token: &str) -> Target {
         "privileged" => col("s.privileged"),
         "created" => col("s.created"),
         "lastCheckedIn" => opt("s.last_checked_in"),
-        "updateAvailable" => col(UPDATE_AVAILABLE),
-        "latestVersion" => opt(LATEST_VERSION),
+        "updateAvailable" => Target::Expr(Computed::UpdateAvailable),
+        "latestVersion" => Target::Expr(Computed::LatestVersion),
         "cluster.name" => opt("s.cluster_name"),
         other => labels("s.labels", other).unwrap_or(Target::Unknown),
     }
@@ -139,14 +191,14 @@ fn image(token: &str) -> Target {
     let repo = |inner| Target::InSet {
         key: "i.id",
         select: "r.image_ref",
-        from: "image_repos r",
+        from: From::Table("image_repos r"),
         filter: None,
         inner,
     };
     let host = |inner| Target::InSet {
         key: "i.id",
         select: "h.image_ref",
-        from: "containers h",
+        from: From::Table("containers h"),
         filter: Some("h.sensor_uuid IS NOT NULL"),
         inner,
     };
@@ -167,7 +219,7 @@ fn image(token: &str) -> Target {
         "author" => opt("i.author"),
         "source" => Target::Each {
             column: "i.source",
-            inner: "j.value",
+            element: Element::Text,
         },
         "scanStatus" => opt("i.scan_status"),
         "associatedContainersCount" => col("i.containers_count"),
@@ -180,7 +232,7 @@ fn image(token: &str) -> Target {
         "imagesInUse" => Target::InSet {
             key: "i.id",
             select: "u.image_ref",
-            from: "containers u",
+            from: From::Table("containers u"),
             filter: None,
             inner: "u.updated",
         },
@@ -224,5 +276,17 @@ pub fn target(entity: Entity, token: &str) -> Target {
         Entity::Sensor => sensor(token),
         Entity::Image => image(token),
         Entity::Container => container(token),
+    }
+}
+
+/// What a sortable token sorts by: its column, or its computed value (sensor versions sort by
+/// their zero-padded `version_key`, so `1.10` comes after `1.9`).
+pub fn sort_target(entity: Entity, token: &str) -> Option<Target> {
+    if entity == Entity::Sensor && token == "sensorVersion" {
+        return Some(opt("s.version_key"));
+    }
+    match target(entity, token) {
+        t @ (Target::Col { .. } | Target::Expr(_)) => Some(t),
+        _ => None,
     }
 }

@@ -1,0 +1,201 @@
+//! Bulk loading (the demo seeder, large imports): the same rows, insert statements and
+//! derived-value code as the single-record writes (`store::write`, `store::derive`), batched.
+//!
+//! What makes it fast: secondary indexes are dropped at the start and built once at the end
+//! (far cheaper than updating them row by row), rows go in multi-row statements in large
+//! transactions, and the derived values are computed once over everything at the end. On
+//! PostgreSQL the batches commit without waiting for the disk (`synchronous_commit = off`):
+//! a crash mid-load leaves a database to throw away anyway.
+
+use super::db::{Engine, Exec, Sql, Tx};
+use super::derive::{self, Scope};
+use super::records::{ContainerRecord, ImageRecord, SensorRecord, VulnDefRecord, WriteError};
+use super::write::{
+    container_values, insert_image_children, insert_images, insert_many, sensor_values,
+    vuln_def_values, CONTAINER_COLUMNS, SENSOR_COLUMNS, VULN_DEF_COLUMNS,
+};
+use super::Store;
+use anyhow::Context;
+use std::collections::HashMap;
+
+/// The tables whose secondary indexes a bulk load rebuilds.
+const TABLES: &[&str] = &[
+    "sensors",
+    "images",
+    "image_repos",
+    "image_software",
+    "image_vulns",
+    "containers",
+];
+
+/// A bulk load in progress; [`Bulk::finish`] rebuilds indexes and derived values.
+pub struct Bulk<'s> {
+    store: &'s Store,
+    /// (name, definition) of the indexes dropped for the load.
+    dropped: Vec<(String, String)>,
+    /// Row ids of the images loaded so far, by sha (the sha index is dropped meanwhile).
+    images: HashMap<String, i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct IndexDef {
+    name: String,
+    def: String,
+}
+
+impl Store {
+    /// Starts a bulk load: drops the secondary indexes of the asset tables.
+    pub async fn bulk(&self) -> anyhow::Result<Bulk<'_>> {
+        let list = match self.engine() {
+            Engine::Sqlite => Sql::new(format!(
+                "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' \
+                 AND sql IS NOT NULL AND tbl_name IN ({})",
+                quoted(TABLES)
+            )),
+            // Primary keys stay: foreign keys need them.
+            Engine::Postgres => Sql::new(format!(
+                "SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i \
+                 WHERE i.schemaname = current_schema() AND i.tablename IN ({}) \
+                 AND i.indexname NOT IN (SELECT conname FROM pg_constraint \
+                   WHERE contype IN ('p', 'u', 'f'))",
+                quoted(TABLES)
+            )),
+        };
+        let dropped: Vec<IndexDef> = list.fetch_all(self.jobs_db()).await?;
+        for ix in &dropped {
+            Sql::new(format!("DROP INDEX \"{}\"", ix.name.replace('"', "")))
+                .execute(self.jobs_db())
+                .await
+                .with_context(|| format!("dropping index {}", ix.name))?;
+        }
+        Ok(Bulk {
+            store: self,
+            dropped: dropped.into_iter().map(|i| (i.name, i.def)).collect(),
+            images: HashMap::new(),
+        })
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Bulk<'_> {
+    async fn tx(&self) -> sqlx::Result<Tx> {
+        let mut tx = self.store.jobs_db().begin().await?;
+        if tx.engine() == Engine::Postgres {
+            Sql::new("SET LOCAL synchronous_commit TO OFF")
+                .execute(Exec::from(&mut tx))
+                .await?;
+        }
+        Ok(tx)
+    }
+
+    pub async fn vuln_defs(&mut self, defs: &[VulnDefRecord]) -> Result<(), WriteError> {
+        let mut tx = self.tx().await?;
+        insert_many(
+            &mut tx,
+            "vuln_defs",
+            VULN_DEF_COLUMNS,
+            defs.iter().map(vuln_def_values),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn sensors(&mut self, sensors: &[SensorRecord]) -> Result<(), WriteError> {
+        let mut tx = self.tx().await?;
+        insert_many(
+            &mut tx,
+            "sensors",
+            SENSOR_COLUMNS,
+            sensors.iter().map(sensor_values),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// New images with their repositories, software and findings.
+    pub async fn images(&mut self, images: &[ImageRecord]) -> Result<(), WriteError> {
+        let mut tx = self.tx().await?;
+        let refs: Vec<&ImageRecord> = images.iter().collect();
+        let ids = insert_images(&mut tx, &refs).await?;
+        let by_sha: HashMap<&str, i64> = ids.iter().map(|r| (r.sha.as_str(), r.id)).collect();
+        let with_ids: Vec<(i64, &ImageRecord)> = images
+            .iter()
+            .filter_map(|i| by_sha.get(i.sha.as_str()).map(|id| (*id, i)))
+            .collect();
+        insert_image_children(&mut tx, &with_ids).await?;
+        tx.commit().await?;
+        self.images.extend(ids.into_iter().map(|r| (r.sha, r.id)));
+        Ok(())
+    }
+
+    /// New containers of images loaded in this bulk load.
+    pub async fn containers(&mut self, containers: &[ContainerRecord]) -> Result<(), WriteError> {
+        let mut rows = Vec::with_capacity(containers.len());
+        for c in containers {
+            let image = self
+                .images
+                .get(&c.image_sha)
+                .ok_or_else(|| WriteError::UnknownImage(c.image_sha.clone()))?;
+            rows.push(container_values(c, *image));
+        }
+        let mut tx = self.tx().await?;
+        insert_many(&mut tx, "containers", CONTAINER_COLUMNS, rows).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Rebuilds the indexes, computes every derived value, and refreshes the planner's
+    /// statistics.
+    pub async fn finish(self) -> anyhow::Result<()> {
+        self.rebuild_indexes().await?;
+        let db = self.store.jobs_db();
+        let mut tx = self.tx().await?;
+        derive::image_severities(&mut tx, Scope::All)
+            .await
+            .context("counting findings per image")?;
+        derive::container_copies(&mut tx, Scope::All)
+            .await
+            .context("copying image counts to containers")?;
+        derive::image_usage(&mut tx, Scope::All)
+            .await
+            .context("counting containers per image")?;
+        derive::bump_version(&mut tx).await?;
+        tx.commit().await?;
+        match self.store.engine() {
+            Engine::Sqlite => {
+                // A sampled ANALYZE: enough for the planner, seconds instead of minutes.
+                Sql::new("PRAGMA analysis_limit = 1000").execute(db).await?;
+                Sql::new("ANALYZE").execute(db).await?;
+            }
+            Engine::Postgres => {
+                // VACUUM also sets the visibility map, so index-only scans skip the heap.
+                Sql::new("VACUUM ANALYZE").execute(db).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn rebuild_indexes(&self) -> anyhow::Result<()> {
+        for (name, def) in &self.dropped {
+            Sql::new(def.as_str())
+                .execute(self.store.jobs_db())
+                .await
+                .with_context(|| format!("rebuilding index {name}"))?;
+        }
+        Ok(())
+    }
+
+    /// Puts the dropped indexes back after a failed load, so the database keeps them.
+    pub async fn abandon(self) -> anyhow::Result<()> {
+        self.rebuild_indexes().await
+    }
+}

@@ -1,0 +1,158 @@
+//! Derived values, computed in one place from the base rows. Every write method and the bulk
+//! loader call these after changing base rows, in the same transaction, so a derived value
+//! never disagrees with a recount (a property test checks exactly that).
+//!
+//! | derived | from |
+//! |---|---|
+//! | `images.sev1`…`sev5` | distinct QIDs of the image's findings, by the finding's severity |
+//! | `containers.sev1`…`sev5`, `image_id`, `image_uuid`, `image_sha` | the container's image |
+//! | `images.containers_count` | the image's containers |
+//! | `images.hosts_count` | distinct sensors running the image's containers |
+//! | `images.last_used_date` | the latest `updated` of the image's containers (none: `NULL`) |
+//! | `store_version.version` | bumped by every asset write (keys the count cache) |
+//!
+//! Values derived from a row alone (a sensor's `version_key`, cluster names) are computed in
+//! Rust where the row is written (`store::write`).
+//!
+//! The statements are plain SQL that both engines run (`UPDATE … SET (a, b) = (SELECT …)` and
+//! `UPDATE … FROM`; SQLite has had both since 3.33).
+
+use super::db::{Exec, Sql, Tx};
+
+/// Which rows a refresh covers.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    All,
+    /// These row ids (images).
+    Ids(&'a [i64]),
+}
+
+/// Ids per statement: far below both engines' bound-parameter limits.
+const CHUNK: usize = 500;
+
+/// Runs `make(condition)` once for `All` (empty condition) or per chunk of ids
+/// (`column IN (…)`).
+async fn per_scope(
+    tx: &mut Tx,
+    scope: Scope<'_>,
+    column: &str,
+    make: impl Fn(&Sql) -> Sql,
+) -> sqlx::Result<u64> {
+    let mut changed = 0;
+    match scope {
+        Scope::All => {
+            changed += make(&Sql::new("1 = 1"))
+                .execute(Exec::from(&mut *tx))
+                .await?;
+        }
+        Scope::Ids(ids) => {
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            for chunk in ids.chunks(CHUNK) {
+                let cond = super::listing::id_list(column, chunk);
+                changed += make(&cond).execute(Exec::from(&mut *tx)).await?;
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// `images.sev1`…`sev5` from the images' findings.
+pub async fn image_severities(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()> {
+    per_scope(tx, images, "images.id", |cond| {
+        let mut sql = Sql::new(
+            "UPDATE images SET (sev1, sev2, sev3, sev4, sev5) = (SELECT \
+               count(DISTINCT CASE WHEN v.severity = 1 THEN v.qid END), \
+               count(DISTINCT CASE WHEN v.severity = 2 THEN v.qid END), \
+               count(DISTINCT CASE WHEN v.severity = 3 THEN v.qid END), \
+               count(DISTINCT CASE WHEN v.severity = 4 THEN v.qid END), \
+               count(DISTINCT CASE WHEN v.severity = 5 THEN v.qid END) \
+             FROM image_vulns v WHERE v.image_ref = images.id) WHERE ",
+        );
+        sql.append(cond);
+        sql
+    })
+    .await?;
+    Ok(())
+}
+
+/// A container's copies of its image's ids and severity counts, for the containers of these
+/// images. Rows already right are not rewritten.
+pub async fn container_copies(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()> {
+    per_scope(tx, images, "i.id", |cond| {
+        let mut sql = Sql::new(
+            "UPDATE containers SET image_id = i.image_id, image_uuid = i.uuid, \
+               image_sha = i.sha, sev1 = i.sev1, sev2 = i.sev2, sev3 = i.sev3, sev4 = i.sev4, \
+               sev5 = i.sev5 \
+             FROM images i WHERE i.id = containers.image_ref AND (containers.image_id <> i.image_id \
+               OR containers.image_uuid <> i.uuid OR containers.image_sha <> i.sha \
+               OR containers.sev1 <> i.sev1 OR containers.sev2 <> i.sev2 \
+               OR containers.sev3 <> i.sev3 OR containers.sev4 <> i.sev4 \
+               OR containers.sev5 <> i.sev5) AND ",
+        );
+        sql.append(cond);
+        sql
+    })
+    .await?;
+    Ok(())
+}
+
+/// `images.containers_count`, `hosts_count` and `last_used_date` from the images'
+/// containers.
+pub async fn image_usage(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()> {
+    per_scope(tx, images, "images.id", |cond| {
+        let mut sql = Sql::new(
+            "UPDATE images SET (containers_count, hosts_count, last_used_date) = (SELECT \
+               count(*), count(DISTINCT c.sensor_uuid), max(c.updated) \
+             FROM containers c WHERE c.image_ref = images.id) WHERE ",
+        );
+        sql.append(cond);
+        sql
+    })
+    .await?;
+    Ok(())
+}
+
+/// Marks the database changed: counts cached by any process are recomputed.
+pub async fn bump_version(tx: &mut Tx) -> sqlx::Result<()> {
+    Sql::new("UPDATE store_version SET version = version + 1 WHERE id = 1")
+        .execute(Exec::from(&mut *tx))
+        .await?;
+    Ok(())
+}
+
+/// One derived value that disagrees with a recount from the base rows.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Drift {
+    pub what: String,
+    pub id: i64,
+}
+
+/// Every derived value that disagrees with a recount from the base rows (empty when all is
+/// right). For tests and for a health check after a crash.
+pub async fn drift<'a>(ex: impl Into<Exec<'a>>) -> sqlx::Result<Vec<Drift>> {
+    Sql::new(
+        "SELECT 'image severity counts' AS what, i.id AS id FROM images i WHERE \
+           (i.sev1, i.sev2, i.sev3, i.sev4, i.sev5) <> (SELECT \
+             count(DISTINCT CASE WHEN v.severity = 1 THEN v.qid END), \
+             count(DISTINCT CASE WHEN v.severity = 2 THEN v.qid END), \
+             count(DISTINCT CASE WHEN v.severity = 3 THEN v.qid END), \
+             count(DISTINCT CASE WHEN v.severity = 4 THEN v.qid END), \
+             count(DISTINCT CASE WHEN v.severity = 5 THEN v.qid END) \
+           FROM image_vulns v WHERE v.image_ref = i.id) \
+         UNION ALL \
+         SELECT 'image usage', i.id FROM images i WHERE \
+           (i.containers_count, i.hosts_count, coalesce(i.last_used_date, -1)) <> (SELECT \
+             count(*), count(DISTINCT c.sensor_uuid), coalesce(max(c.updated), -1) \
+           FROM containers c WHERE c.image_ref = i.id) \
+         UNION ALL \
+         SELECT 'container copies', c.id FROM containers c JOIN images i ON i.id = c.image_ref \
+         WHERE c.image_id <> i.image_id OR c.image_uuid <> i.uuid OR c.image_sha <> i.sha \
+           OR c.sev1 <> i.sev1 OR c.sev2 <> i.sev2 OR c.sev3 <> i.sev3 OR c.sev4 <> i.sev4 \
+           OR c.sev5 <> i.sev5 \
+         ORDER BY 1, 2",
+    )
+    .fetch_all(ex)
+    .await
+}
