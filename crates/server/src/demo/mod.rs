@@ -7,6 +7,9 @@ mod catalog;
 mod rows;
 
 use crate::store::bulk::Bulk;
+use crate::store::records::{
+    ContainerRecord, ImageRecord, SensorRecord, VulnDefRecord, WriteError,
+};
 use crate::store::{Sql, Store};
 use anyhow::Context;
 use catalog::*;
@@ -86,6 +89,67 @@ fn weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
 /// Seeds the demo fleet into `store` through its bulk loader (the same rows and derived-value
 /// code as single writes). Refuses a database that already has sensors.
 pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats> {
+    seed_through(store, opts, true).await
+}
+
+/// The same fleet written one record at a time through the single-record write methods (a
+/// sensor's, a scanner's): slow, and there to show that both paths store the same values.
+pub async fn seed_one_by_one(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats> {
+    seed_through(store, opts, false).await
+}
+
+/// Where generated records go.
+enum Sink<'s> {
+    Bulk(Bulk<'s>),
+    OneByOne(&'s Store),
+}
+
+impl Sink<'_> {
+    async fn vuln_defs(&mut self, defs: &[VulnDefRecord]) -> Result<(), WriteError> {
+        match self {
+            Sink::Bulk(b) => b.vuln_defs(defs).await,
+            Sink::OneByOne(s) => s.upsert_vuln_defs(defs).await,
+        }
+    }
+
+    async fn sensors(&mut self, sensors: &[SensorRecord]) -> Result<(), WriteError> {
+        match self {
+            Sink::Bulk(b) => b.sensors(sensors).await,
+            Sink::OneByOne(s) => {
+                for r in sensors {
+                    s.upsert_sensor(r).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn images(&mut self, images: &[ImageRecord]) -> Result<(), WriteError> {
+        match self {
+            Sink::Bulk(b) => b.images(images).await,
+            Sink::OneByOne(s) => {
+                for r in images {
+                    s.upsert_image(r).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn containers(&mut self, containers: &[ContainerRecord]) -> Result<(), WriteError> {
+        match self {
+            Sink::Bulk(b) => b.containers(containers).await,
+            Sink::OneByOne(s) => {
+                for r in containers {
+                    s.upsert_container(r).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn seed_through(store: &Store, opts: &DemoOptions, bulk: bool) -> anyhow::Result<SeedStats> {
     let existing: i64 = Sql::new("SELECT count(*) FROM sensors")
         .scalar(store.jobs_db())
         .await?;
@@ -104,9 +168,14 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
         sensors: sensors.len() as u64,
         ..Default::default()
     };
-    let mut bulk = store.bulk().await.context("preparing the bulk load")?;
-    let loaded = bulk_load(
-        &mut bulk,
+    let started = std::time::Instant::now();
+    let mut sink = if bulk {
+        Sink::Bulk(store.bulk().await.context("preparing the bulk load")?)
+    } else {
+        Sink::OneByOne(store)
+    };
+    let loaded = load(
+        &mut sink,
         &mut rng,
         &defs,
         &sensors,
@@ -116,13 +185,16 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
         &mut stats,
     )
     .await;
-    match loaded {
-        Ok(()) => bulk.finish().await.context("finishing the bulk load")?,
-        Err(e) => {
-            // The indexes go back even when the load failed, so the database keeps them.
+    tracing::debug!(elapsed = ?started.elapsed(), "demo fleet: rows loaded");
+    match (loaded, sink) {
+        (Ok(()), Sink::Bulk(bulk)) => bulk.finish().await.context("finishing the bulk load")?,
+        // The indexes go back even when the load failed, so the database keeps them.
+        (Err(e), Sink::Bulk(bulk)) => {
             bulk.abandon().await?;
             return Err(e);
         }
+        (Ok(()), Sink::OneByOne(_)) => {}
+        (Err(e), Sink::OneByOne(_)) => return Err(e),
     }
     if store.sensor_release().await?.is_none() {
         let release = crate::store::settings::SensorRelease {
@@ -141,8 +213,8 @@ pub async fn seed(store: &Store, opts: &DemoOptions) -> anyhow::Result<SeedStats
 
 /// Generates and loads definitions, sensors, images (with software and findings) and
 /// containers.
-async fn bulk_load(
-    bulk: &mut Bulk<'_>,
+async fn load(
+    sink: &mut Sink<'_>,
     rng: &mut ChaCha8Rng,
     defs: &[VulnDef],
     sensors: &[SensorRow],
@@ -151,10 +223,10 @@ async fn bulk_load(
     now: i64,
     stats: &mut SeedStats,
 ) -> anyhow::Result<()> {
-    bulk.vuln_defs(&defs.iter().map(VulnDef::record).collect::<Vec<_>>())
+    sink.vuln_defs(&defs.iter().map(VulnDef::record).collect::<Vec<_>>())
         .await
         .context("inserting vulnerability definitions")?;
-    bulk.sensors(&sensors.iter().map(SensorRow::record).collect::<Vec<_>>())
+    sink.sensors(&sensors.iter().map(SensorRow::record).collect::<Vec<_>>())
         .await
         .context("inserting sensors")?;
 
@@ -171,7 +243,7 @@ async fn bulk_load(
         }
         stats.software += batch.iter().map(|i| i.software.len() as u64).sum::<u64>();
         stats.findings += batch.iter().map(|i| i.findings.len() as u64).sum::<u64>();
-        bulk.images(&batch.iter().map(ImageGen::record).collect::<Vec<_>>())
+        sink.images(&batch.iter().map(ImageGen::record).collect::<Vec<_>>())
             .await
             .context("inserting images")?;
         images_meta.extend(batch.into_iter().map(|i| i.meta));
@@ -198,7 +270,7 @@ async fn bulk_load(
             let host = hosts[rng.gen_range(0..hosts.len())];
             batch.push(container(rng, made + k, img, host, now).record());
         }
-        bulk.containers(&batch)
+        sink.containers(&batch)
             .await
             .context("inserting containers")?;
         made += chunk;

@@ -156,8 +156,17 @@ impl Bulk<'_> {
     /// Rebuilds the indexes, computes every derived value, and refreshes the planner's
     /// statistics.
     pub async fn finish(self) -> anyhow::Result<()> {
+        let t = std::time::Instant::now();
         self.rebuild_indexes().await?;
+        tracing::debug!(elapsed = ?t.elapsed(), "bulk load: indexes rebuilt");
         let db = self.store.jobs_db();
+        if self.store.engine() == Engine::Postgres {
+            // Statistics first: the derived-value statements join the freshly loaded tables,
+            // and without them PostgreSQL's estimates can pick plans that scale badly.
+            Sql::new(format!("ANALYZE {}", TABLES.join(", ")))
+                .execute(db)
+                .await?;
+        }
         let mut tx = self.tx().await?;
         derive::image_severities(&mut tx, Scope::All)
             .await
@@ -170,6 +179,7 @@ impl Bulk<'_> {
             .context("counting containers per image")?;
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
+        tracing::debug!(elapsed = ?t.elapsed(), "bulk load: derived values computed");
         match self.store.engine() {
             Engine::Sqlite => {
                 // A sampled ANALYZE: enough for the planner, seconds instead of minutes.
@@ -178,9 +188,12 @@ impl Bulk<'_> {
             }
             Engine::Postgres => {
                 // VACUUM also sets the visibility map, so index-only scans skip the heap.
-                Sql::new("VACUUM ANALYZE").execute(db).await?;
+                Sql::new(format!("VACUUM (ANALYZE) {}", TABLES.join(", ")))
+                    .execute(db)
+                    .await?;
             }
         }
+        tracing::debug!(elapsed = ?t.elapsed(), "bulk load: statistics refreshed");
         Ok(())
     }
 

@@ -559,9 +559,35 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes containers by row id, in one transaction; how many went.
+    pub async fn delete_containers(&self, ids: &[i64]) -> sqlx::Result<u64> {
+        let mut tx = self.write_tx().await?;
+        let n = delete::containers(&mut tx, ids).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Deletes images by row id unless running containers use them, in one transaction.
+    pub async fn delete_images(&self, ids: &[i64]) -> sqlx::Result<(u64, Vec<delete::Kept>)> {
+        let mut tx = self.write_tx().await?;
+        let out = delete::images(&mut tx, ids).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Deletes sensors by row id if their status is `UNKNOWN`, in one transaction.
+    pub async fn delete_sensors(&self, ids: &[i64]) -> sqlx::Result<(u64, Vec<delete::Kept>)> {
+        let mut tx = self.write_tx().await?;
+        let out = delete::sensors(&mut tx, ids).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
 /// Deletes of assets, one transaction each (a deletion job runs one per chunk, with its
 /// progress). They return what went and what stayed, with the reason.
-pub(crate) mod delete {
+pub mod delete {
     use super::*;
 
     /// A record a delete left in place, and why.

@@ -14,3 +14,4 @@ mod searches;
 mod seeding;
 mod serving;
 mod snippets;
+mod store_writes;
