@@ -57,7 +57,7 @@ impl TestDb {
         }
     }
 
-    /// A second database URL on the same engine, for a test that needs two.
+    /// Whether this run's engine is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
     }

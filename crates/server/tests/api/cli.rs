@@ -1,11 +1,13 @@
 //! The `shipshape` binary itself: first start, users from stdin, seeding, HTTPS.
 
+use shipshape_server::store::testing::TestDb;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shipshape");
+pub const BIN: &str = env!("CARGO_BIN_EXE_shipshape");
 
-struct Killed(Child);
+/// A server process, killed when dropped.
+pub struct Killed(pub Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -15,7 +17,11 @@ impl Drop for Killed {
 }
 
 /// Starts `shipshape serve` and returns the child, its printed lines up to the URL, and the URL.
-fn serve(db: &str, extra: &[&str], env_password: Option<&str>) -> (Killed, Vec<String>, String) {
+pub fn serve(
+    db: &str,
+    extra: &[&str],
+    env_password: Option<&str>,
+) -> (Killed, Vec<String>, String) {
     let mut cmd = Command::new(BIN);
     cmd.args(["serve", "--bind", "127.0.0.1:0", "--database-url", db])
         .args(extra)
@@ -43,8 +49,13 @@ fn serve(db: &str, extra: &[&str], env_password: Option<&str>) -> (Killed, Vec<S
 
 #[tokio::test]
 async fn first_start_creates_admin_with_a_generated_password_printed_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite:{}", dir.path().join("new/sub/db.sqlite").display());
+    let test_db = TestDb::new().await.unwrap();
+    // On SQLite the file's directories are created too.
+    let db = if test_db.is_postgres() {
+        test_db.url.clone()
+    } else {
+        format!("sqlite:{}", test_db.dir.join("new/sub/db.sqlite").display())
+    };
     let (server, lines, url) = serve(&db, &[], None);
     let line = lines
         .iter()
@@ -71,8 +82,8 @@ async fn first_start_creates_admin_with_a_generated_password_printed_once() {
 
 #[tokio::test]
 async fn user_add_reads_the_password_from_stdin() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+    let test_db = TestDb::new().await.unwrap();
+    let db = test_db.url.clone();
     let mut child = Command::new(BIN)
         .args([
             "user",
@@ -152,8 +163,8 @@ async fn user_add_reads_the_password_from_stdin() {
 
 #[tokio::test]
 async fn seed_command_fills_a_new_database_and_serve_lists_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+    let test_db = TestDb::new().await.unwrap();
+    let db = test_db.url.clone();
     let out = Command::new(BIN)
         .args(["seed", "--demo", "--scale", "0.1", "--database-url", &db])
         .output()
@@ -192,8 +203,8 @@ async fn seed_command_fills_a_new_database_and_serve_lists_it() {
 
 #[tokio::test]
 async fn self_signed_tls_serves_https() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+    let test_db = TestDb::new().await.unwrap();
+    let db = test_db.url.clone();
     let (_server, _, url) = serve(&db, &["--tls-self-signed"], Some("admin-pass-xyz-123"));
     assert!(url.starts_with("https://"), "{url}");
     let client = reqwest::Client::builder()

@@ -10,6 +10,7 @@ mod cli;
 mod deletes;
 mod details;
 mod lists;
+mod processes;
 mod searches;
 mod seeding;
 mod serving;
