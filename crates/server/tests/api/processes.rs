@@ -255,7 +255,10 @@ async fn a_killed_delete_reports_exactly_what_went_and_resumes_after_a_restart()
     let t = Instant::now();
     loop {
         let job = api.job(&base_a, &id).await;
-        assert!(job["status"] == "RUNNING" || job["status"] == "QUEUED", "{job}");
+        assert!(
+            job["status"] == "RUNNING" || job["status"] == "QUEUED",
+            "{job}"
+        );
         if job["deleted"].as_u64().unwrap() >= 20_000 {
             break;
         }
