@@ -9,6 +9,7 @@ mod bad_input;
 mod cli;
 mod deletes;
 mod details;
+mod lifecycle;
 mod limits;
 mod lists;
 mod processes;
