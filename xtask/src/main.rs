@@ -2,6 +2,7 @@
 //! missing), builds the console and the server, and runs them, the tests or the benchmarks.
 
 mod bench;
+mod postgres;
 mod tools;
 
 use anyhow::{bail, Context, Result};
@@ -18,8 +19,9 @@ fn main() -> Result<()> {
         Some("bench") => bench::bench(&args[1..]),
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
-            println!("cargo xtask test  [--no-browser]                      fmt, clippy, unit/integration tests, console build, browser tests");
-            println!("cargo xtask bench [--scale N]                         seed 1,000,000 containers and measure the API under load");
+            println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, browser tests");
+            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S]");
+            println!("                                                      seed 1,000,000 containers and measure the API under load");
             Ok(())
         }
         Some(other) => bail!("unknown xtask command '{other}': use run, test or bench"),
@@ -133,9 +135,12 @@ fn run(args: &[String]) -> Result<()> {
         .strip_prefix("sqlite:")
         .map(|p| p.trim_start_matches("//").to_string());
     let fresh = db_path.as_deref().is_some_and(|p| !Path::new(p).exists());
+    let postgres = db_url.starts_with("postgres:") || db_url.starts_with("postgresql:");
     if fresh {
         step("Seeding the demo fleet into a new database");
         sh(Command::new(&bin).args(["seed", "--demo", "--database-url", &db_url]))?;
+    } else if postgres {
+        step("Using the PostgreSQL database (the server seeds the demo fleet when it has no sensors)");
     } else {
         step("Using the existing database (delete ./data to start over)");
     }
@@ -145,7 +150,8 @@ fn run(args: &[String]) -> Result<()> {
     println!("(the password is kept in data/admin-password; set SHIPSHAPE_ADMIN_PASSWORD to choose another)");
     println!("API: get a token with  curl -X POST http://{bind}/auth -d 'username=admin&password={password}&token=true'");
     println!("Stop with Ctrl-C.\n");
-    sh(Command::new(&bin)
+    let mut serve = Command::new(&bin);
+    serve
         .args([
             "serve",
             "--bind",
@@ -155,7 +161,11 @@ fn run(args: &[String]) -> Result<()> {
             "--dist",
             "dist",
         ])
-        .env("SHIPSHAPE_ADMIN_PASSWORD", &password))
+        .env("SHIPSHAPE_ADMIN_PASSWORD", &password);
+    if postgres {
+        serve.arg("--seed-demo-if-empty");
+    }
+    sh(&mut serve)
 }
 
 /// The demo admin password: from the environment, or the one made on the first run.
@@ -205,11 +215,15 @@ fn random_password() -> String {
 
 fn test(args: &[String]) -> Result<()> {
     let browser = !args.iter().any(|a| a == "--no-browser");
+    let with_postgres = !args.iter().any(|a| a == "--no-postgres");
     tools::ensure_console_tools()?;
     if browser {
         tools::ensure_browser()?;
     }
     tools::ensure_httpie()?;
+    if with_postgres {
+        postgres::ensure_server_binaries()?;
+    }
     step("Formatting (cargo fmt --check)");
     sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
     step("Lints (cargo clippy -D warnings): server, model, qql, xtask, tests");
@@ -245,8 +259,17 @@ fn test(args: &[String]) -> Result<()> {
         t.args(["--exclude", "shipshape-e2e"]);
     }
     t.env("SHIPSHAPE_BIN", &bin)
-        .env("SHIPSHAPE_DIST", project_root().join("dist"));
+        .env("SHIPSHAPE_DIST", project_root().join("dist"))
+        .env_remove("SHIPSHAPE_TEST_POSTGRES_URL");
     sh(&mut t)?;
+    if with_postgres {
+        let pg = postgres::Postgres::for_tests()?;
+        step("The store's unit tests and the API and QQL suites again, on PostgreSQL");
+        sh(cargo()
+            .args(["test", "-p", "shipshape-server"])
+            .env("SHIPSHAPE_TEST_POSTGRES_URL", &pg.url))?;
+        drop(pg);
+    }
     println!("\nAll checks passed.");
     Ok(())
 }

@@ -86,7 +86,7 @@ pub fn ensure_console_tools() -> Result<()> {
     Ok(())
 }
 
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     sh(Command::new("apt-get").arg("update"))?;
     sh(Command::new("apt-get")
         .args(["install", "-y", "--no-install-recommends"])
