@@ -161,16 +161,19 @@ pub fn bench(args: &[String]) -> Result<()> {
     // Dropped (stopped) when the bench ends.
     let cluster;
     let db = if engine == "postgres" {
-        cluster = crate::postgres::Postgres::start_throwaway(
-            crate::postgres::Durability::LikeSqliteWal,
-        )?;
+        cluster =
+            crate::postgres::Postgres::start_throwaway(crate::postgres::Durability::LikeSqliteWal)?;
         cluster.create_database("shipshape_bench")?
     } else {
         format!("sqlite:{}", dir.join("bench.db").display())
     };
     let mut report = vec![format!(
         "# Shipshape benchmark on {} ({} containers)\n",
-        if engine == "postgres" { "PostgreSQL" } else { "SQLite" },
+        if engine == "postgres" {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         containers as u64
     )];
 
@@ -314,7 +317,10 @@ fn delete_under_load(base: &str, token: &str, report: &mut Vec<String>) -> Resul
         let v: serde_json::Value = serde_json::from_str(&curl(&[
             "-H",
             &auth,
-            &format!("{base}/csapi/v1.3/containers?pageSize=1&filter={}", shipshape_percent(f)),
+            &format!(
+                "{base}/csapi/v1.3/containers?pageSize=1&filter={}",
+                shipshape_percent(f)
+            ),
         ])?)?;
         v["count"].as_u64().context("no count")
     };
@@ -332,7 +338,10 @@ fn delete_under_load(base: &str, token: &str, report: &mut Vec<String>) -> Resul
         &body,
         &format!("{base}/csapi/v1.3/containers"),
     ])?)?;
-    let job_id = v["deletionJobId"].as_str().context("no job id")?.to_string();
+    let job_id = v["deletionJobId"]
+        .as_str()
+        .context("no job id")?
+        .to_string();
     let list = format!("{base}/csapi/v1.3/containers?pageSize=50");
     let (mut worst, mut p99, mut requests) = (0f64, 0f64, 0f64);
     let job = loop {

@@ -51,7 +51,9 @@ impl Postgres {
         std::fs::create_dir_all(&dir).context("creating the cluster directory")?;
         let as_postgres = is_root();
         if as_postgres {
-            sh(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir))?;
+            sh(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir))?;
         }
         let data = dir.join("data");
         let cluster = Cluster {
@@ -71,21 +73,30 @@ impl Postgres {
             Ok(())
         };
         let mut initdb = cluster.command("initdb");
-        initdb
-            .arg("-D")
-            .arg(&data)
-            .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
+        initdb.arg("-D").arg(&data).args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]);
         quiet(initdb)?;
         let port = free_port()?;
         let settings = match durability {
             // Tests: the cluster is thrown away, so nothing needs to reach the disk.
-            Durability::None => "-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-                                 -c shared_buffers=256MB",
+            Durability::None => {
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+                                 -c shared_buffers=256MB"
+            }
             // Benchmarks: crash-safe like SQLite in WAL mode with synchronous=NORMAL (a commit
             // is not waited for on disk, but the database is never corrupted).
-            Durability::LikeSqliteWal => "-c synchronous_commit=off -c shared_buffers=2GB \
+            Durability::LikeSqliteWal => {
+                "-c synchronous_commit=off -c shared_buffers=2GB \
                                           -c effective_cache_size=8GB -c work_mem=32MB \
-                                          -c maintenance_work_mem=1GB -c max_wal_size=8GB",
+                                          -c maintenance_work_mem=1GB -c max_wal_size=8GB"
+            }
         };
         let opts = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400 {settings}",
@@ -127,7 +138,11 @@ impl Postgres {
                 bail!("{sql}: {}", String::from_utf8_lossy(&out.stderr));
             }
         }
-        let base = self.url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&self.url);
+        let base = self
+            .url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&self.url);
         Ok(format!("{base}/{name}"))
     }
 }
@@ -182,7 +197,9 @@ fn installed_bin() -> Option<PathBuf> {
         .filter(|v| root.join(v.to_string()).join("bin/initdb").exists())
         .collect();
     versions.sort_unstable();
-    versions.last().map(|v| root.join(v.to_string()).join("bin"))
+    versions
+        .last()
+        .map(|v| root.join(v.to_string()).join("bin"))
 }
 
 /// The server binaries, installed from the OS packages when missing.

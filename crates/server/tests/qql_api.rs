@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_error, spawn_app, spawn_with, Options, TestApp};
+use common::{assert_error, enc, spawn_app, spawn_with, Options, TestApp};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -18,18 +18,6 @@ use std::collections::{BTreeSet, HashMap};
 
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
-
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 fn path_of(entity: QE) -> &'static str {
     match entity {

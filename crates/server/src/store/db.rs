@@ -70,6 +70,21 @@ bind_from!(Option<String>, v => Bind::Text(v));
 bind_from!(&Option<String>, v => Bind::Text(v.clone()));
 bind_from!(Option<&str>, v => Bind::Text(v.map(str::to_string)));
 
+/// Adds each value to an engine's argument list. Encoding these value types cannot fail on
+/// either engine, so the results are not inspected.
+macro_rules! add_binds {
+    ($args:ident, $binds:expr) => {
+        for b in &$binds {
+            let _ = match b {
+                Bind::Int(v) => $args.add(*v),
+                Bind::Real(v) => $args.add(*v),
+                Bind::Text(v) => $args.add(v.clone()),
+                Bind::Bool(v) => $args.add(*v),
+            };
+        }
+    };
+}
+
 /// SQL text with `?` placeholders and the values bound to them, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sql {
@@ -124,29 +139,13 @@ impl Sql {
 
     fn sqlite_args(&self) -> SqliteArguments<'static> {
         let mut args = SqliteArguments::default();
-        for b in &self.binds {
-            // Adding these value types to SQLite arguments cannot fail.
-            let _ = match b {
-                Bind::Int(v) => args.add(*v),
-                Bind::Real(v) => args.add(*v),
-                Bind::Text(v) => args.add(v.clone()),
-                Bind::Bool(v) => args.add(*v),
-            };
-        }
+        add_binds!(args, self.binds);
         args
     }
 
     fn pg_args(&self) -> PgArguments {
         let mut args = PgArguments::default();
-        for b in &self.binds {
-            // Encoding these value types for PostgreSQL cannot fail.
-            let _ = match b {
-                Bind::Int(v) => args.add(*v),
-                Bind::Real(v) => args.add(*v),
-                Bind::Text(v) => args.add(v.clone()),
-                Bind::Bool(v) => args.add(*v),
-            };
-        }
+        add_binds!(args, self.binds);
         args
     }
 
@@ -317,68 +316,39 @@ impl Db {
     }
 }
 
-/// Runs `$body` with `$q` bound to a sqlx query built from `$sql` for each kind of executor.
-macro_rules! dispatch {
-    ($ex:expr, $sql:expr, $make:ident, |$q:ident, $e:ident| $body:expr) => {{
+/// Runs `$body` once per kind of executor, with `$db` naming the engine's sqlx database type,
+/// `$text` and `$args` the statement for it, and `$e` the executor.
+macro_rules! on_engine {
+    ($ex:expr, $sql:expr, |$db:ident, $text:ident, $args:ident, $e:ident| $body:expr) => {{
         let sql: &Sql = $sql;
         match $ex {
             Exec::Pool(db) => match &db.pool {
                 Pool::Sqlite(p) => {
                     let mut conn = p.acquire().await?;
                     arm_sqlite(&mut conn, db.limit).await?;
-                    let $q = sqlx::$make::<Sqlite, _>(&sql.text, sql.sqlite_args());
+                    type $db = Sqlite;
+                    let ($text, $args) = (sql.text.as_str(), sql.sqlite_args());
                     let $e = &mut *conn;
                     $body
                 }
                 Pool::Postgres(p) => {
-                    let text = sql.pg_text();
-                    let $q = sqlx::$make::<Postgres, _>(&text, sql.pg_args());
+                    type $db = Postgres;
+                    let owned = sql.pg_text();
+                    let ($text, $args) = (owned.as_str(), sql.pg_args());
                     let $e = p;
                     $body
                 }
             },
             Exec::Sqlite(conn) => {
-                let $q = sqlx::$make::<Sqlite, _>(&sql.text, sql.sqlite_args());
+                type $db = Sqlite;
+                let ($text, $args) = (sql.text.as_str(), sql.sqlite_args());
                 let $e = conn;
                 $body
             }
             Exec::Postgres(conn) => {
-                let text = sql.pg_text();
-                let $q = sqlx::$make::<Postgres, _>(&text, sql.pg_args());
-                let $e = conn;
-                $body
-            }
-        }
-    }};
-}
-
-macro_rules! dispatch_as {
-    ($ex:expr, $sql:expr, $make:ident, $t:ty, |$q:ident, $e:ident| $body:expr) => {{
-        let sql: &Sql = $sql;
-        match $ex {
-            Exec::Pool(db) => match &db.pool {
-                Pool::Sqlite(p) => {
-                    let mut conn = p.acquire().await?;
-                    arm_sqlite(&mut conn, db.limit).await?;
-                    let $q = sqlx::$make::<Sqlite, $t, _>(&sql.text, sql.sqlite_args());
-                    let $e = &mut *conn;
-                    $body
-                }
-                Pool::Postgres(p) => {
-                    let text = sql.pg_text();
-                    let $q = sqlx::$make::<Postgres, $t, _>(&text, sql.pg_args());
-                    let $e = p;
-                    $body
-                }
-            },
-            Exec::Sqlite(conn) => {
-                let $q = sqlx::$make::<Sqlite, $t, _>(&sql.text, sql.sqlite_args());
-                let $e = conn;
-                $body
-            }
-            Exec::Postgres(conn) => {
-                let text = sql.pg_text();
-                let $q = sqlx::$make::<Postgres, $t, _>(&text, sql.pg_args());
+                type $db = Postgres;
+                let owned = sql.pg_text();
+                let ($text, $args) = (owned.as_str(), sql.pg_args());
                 let $e = conn;
                 $body
             }
@@ -389,45 +359,64 @@ macro_rules! dispatch_as {
 impl Sql {
     /// Runs a statement; returns the rows it changed.
     pub async fn execute<'a>(&self, ex: impl Into<Exec<'a>>) -> sqlx::Result<u64> {
-        dispatch!(ex.into(), self, query_with, |q, e| Ok(q
-            .execute(e)
-            .await?
-            .rows_affected()))
+        on_engine!(ex.into(), self, |D, text, args, e| Ok(sqlx::query_with::<
+            D,
+            _,
+        >(text, args)
+        .execute(e)
+        .await?
+        .rows_affected()))
     }
 
     pub async fn fetch_all<'a, T: Record>(&self, ex: impl Into<Exec<'a>>) -> sqlx::Result<Vec<T>> {
-        dispatch_as!(ex.into(), self, query_as_with, T, |q, e| q
-            .fetch_all(e)
-            .await)
+        on_engine!(ex.into(), self, |D, text, args, e| sqlx::query_as_with::<
+            D,
+            T,
+            _,
+        >(text, args)
+        .fetch_all(e)
+        .await)
     }
 
     pub async fn fetch_optional<'a, T: Record>(
         &self,
         ex: impl Into<Exec<'a>>,
     ) -> sqlx::Result<Option<T>> {
-        dispatch_as!(ex.into(), self, query_as_with, T, |q, e| q
-            .fetch_optional(e)
-            .await)
+        on_engine!(ex.into(), self, |D, text, args, e| sqlx::query_as_with::<
+            D,
+            T,
+            _,
+        >(text, args)
+        .fetch_optional(e)
+        .await)
     }
 
     pub async fn fetch_one<'a, T: Record>(&self, ex: impl Into<Exec<'a>>) -> sqlx::Result<T> {
-        dispatch_as!(ex.into(), self, query_as_with, T, |q, e| q
-            .fetch_one(e)
-            .await)
+        on_engine!(ex.into(), self, |D, text, args, e| sqlx::query_as_with::<
+            D,
+            T,
+            _,
+        >(text, args)
+        .fetch_one(e)
+        .await)
     }
 
     /// The first column of every row.
     pub async fn scalars<'a, T: Column>(&self, ex: impl Into<Exec<'a>>) -> sqlx::Result<Vec<T>> {
-        dispatch_as!(ex.into(), self, query_scalar_with, T, |q, e| q
-            .fetch_all(e)
-            .await)
+        on_engine!(ex.into(), self, |D, text, args, e| {
+            sqlx::query_scalar_with::<D, T, _>(text, args)
+                .fetch_all(e)
+                .await
+        })
     }
 
     /// The first column of the one row.
     pub async fn scalar<'a, T: Column>(&self, ex: impl Into<Exec<'a>>) -> sqlx::Result<T> {
-        dispatch_as!(ex.into(), self, query_scalar_with, T, |q, e| q
-            .fetch_one(e)
-            .await)
+        on_engine!(ex.into(), self, |D, text, args, e| {
+            sqlx::query_scalar_with::<D, T, _>(text, args)
+                .fetch_one(e)
+                .await
+        })
     }
 
     /// The first column of the first row, if any.
@@ -435,9 +424,11 @@ impl Sql {
         &self,
         ex: impl Into<Exec<'a>>,
     ) -> sqlx::Result<Option<T>> {
-        dispatch_as!(ex.into(), self, query_scalar_with, T, |q, e| q
-            .fetch_optional(e)
-            .await)
+        on_engine!(ex.into(), self, |D, text, args, e| {
+            sqlx::query_scalar_with::<D, T, _>(text, args)
+                .fetch_optional(e)
+                .await
+        })
     }
 }
 

@@ -76,6 +76,32 @@ pub struct ImageRecord {
     pub findings: Vec<FindingRecord>,
 }
 
+impl ImageRecord {
+    /// An image known only by its ids, with nothing else reported yet.
+    pub fn new(uuid: &str, sha: &str) -> Self {
+        Self {
+            uuid: uuid.into(),
+            image_id: sha.chars().take(12).collect(),
+            sha: sha.into(),
+            created: 1,
+            updated: 1,
+            last_scanned: None,
+            size: 0,
+            operating_system: None,
+            architecture: None,
+            author: None,
+            source: vec![],
+            scan_status: None,
+            labels: vec![],
+            layers: vec![],
+            repo_digests: vec![],
+            repos: vec![],
+            software: vec![],
+            findings: vec![],
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SoftwareRecord {
     pub name: String,

@@ -6,18 +6,6 @@ use shipshape_server::demo::{seed, DemoOptions};
 use shipshape_server::store::StoreOptions;
 use std::time::Duration;
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_query_past_the_time_limit_gets_503_and_the_server_answers_others() {
     let app = spawn_with(Options {

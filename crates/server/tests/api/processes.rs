@@ -3,6 +3,7 @@
 //! resumes it from its last committed chunk, and its counts stay exact.
 
 use crate::cli::{serve, Killed, BIN};
+use crate::common::enc;
 use serde_json::Value as J;
 use shipshape_server::store::testing::TestDb;
 use shipshape_server::store::{Sql, Store};
@@ -123,18 +124,6 @@ impl Api {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn kill_9(mut server: Killed) {

@@ -218,24 +218,18 @@ pub async fn assert_error(res: reqwest::Response, status: u16) -> serde_json::Va
 
 /// A minimal image to write through the store.
 pub fn image_record(uuid: &str, sha: &str) -> shipshape_server::store::records::ImageRecord {
-    shipshape_server::store::records::ImageRecord {
-        uuid: uuid.into(),
-        image_id: sha[..12].into(),
-        sha: sha.into(),
-        created: 1,
-        updated: 1,
-        last_scanned: None,
-        size: 10,
-        operating_system: None,
-        architecture: None,
-        author: None,
-        source: vec![],
-        scan_status: None,
-        labels: vec![],
-        layers: vec![],
-        repo_digests: vec![],
-        repos: vec![],
-        software: vec![],
-        findings: vec![],
-    }
+    shipshape_server::store::records::ImageRecord::new(uuid, sha)
+}
+
+/// A query parameter's value, percent-encoded.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

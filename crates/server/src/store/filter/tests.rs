@@ -356,26 +356,7 @@ async fn text_semantics_on_the_engine() {
     let (_db, store) = temp_store().await;
     let image_sha = "a".repeat(64);
     store
-        .upsert_image(&ImageRecord {
-            uuid: "iuuid".into(),
-            image_id: "aaaaaaaaaaaa".into(),
-            sha: image_sha.clone(),
-            created: 1,
-            updated: 1,
-            last_scanned: None,
-            size: 1,
-            operating_system: None,
-            architecture: None,
-            author: None,
-            source: vec![],
-            scan_status: None,
-            labels: vec![],
-            layers: vec![],
-            repo_digests: vec![],
-            repos: vec![],
-            software: vec![],
-            findings: vec![],
-        })
+        .upsert_image(&ImageRecord::new("iuuid", &image_sha))
         .await
         .unwrap();
     let label = |k: &str, v: &str| Label {
