@@ -3,16 +3,18 @@
 //!
 //! What makes it fast: secondary indexes are dropped at the start and built once at the end
 //! (far cheaper than updating them row by row), rows go in multi-row statements in large
-//! transactions, and the derived values are computed once over everything at the end. On
+//! transactions, containers go in with their copy of their image's values (never rewritten),
+//! and what depends on every container is derived once at the end. On
 //! PostgreSQL the batches commit without waiting for the disk (`synchronous_commit = off`):
 //! a crash mid-load leaves a database to throw away anyway.
 
 use super::db::{Engine, Exec, Sql, Tx};
 use super::derive::{self, Scope};
+use super::listing::id_list;
 use super::records::{ContainerRecord, ImageRecord, SensorRecord, VulnDefRecord, WriteError};
 use super::write::{
-    container_values, insert_image_children, insert_images, insert_many, sensor_values,
-    vuln_def_values, CONTAINER_COLUMNS, SENSOR_COLUMNS, VULN_DEF_COLUMNS,
+    container_values, image_copies, insert_image_children, insert_images, insert_many,
+    sensor_values, vuln_def_values, ImageCopy, CONTAINER_COLUMNS, SENSOR_COLUMNS, VULN_DEF_COLUMNS,
 };
 use super::Store;
 use anyhow::Context;
@@ -33,8 +35,9 @@ pub struct Bulk<'s> {
     store: &'s Store,
     /// (name, definition) of the indexes dropped for the load.
     dropped: Vec<(String, String)>,
-    /// Row ids of the images loaded so far, by sha (the sha index is dropped meanwhile).
-    images: HashMap<String, i64>,
+    /// What containers copy from the images loaded so far, by sha (the sha index is dropped
+    /// meanwhile).
+    images: HashMap<String, ImageCopy>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -121,7 +124,7 @@ impl Bulk<'_> {
         Ok(())
     }
 
-    /// New images with their repositories, software and findings.
+    /// New images with their repositories, software, findings and severity counts.
     pub async fn images(&mut self, images: &[ImageRecord]) -> Result<(), WriteError> {
         let mut tx = self.tx().await?;
         let refs: Vec<&ImageRecord> = images.iter().collect();
@@ -132,8 +135,15 @@ impl Bulk<'_> {
             .filter_map(|i| by_sha.get(i.sha.as_str()).map(|id| (*id, i)))
             .collect();
         insert_image_children(&mut tx, &with_ids).await?;
+        // Severity counts now, batch by batch, so that containers copy them as they go in.
+        let new: Vec<i64> = ids.iter().map(|r| r.id).collect();
+        derive::image_severities(&mut tx, Scope::Ids(&new)).await?;
+        for chunk in new.chunks(500) {
+            let copies = image_copies(&mut tx, &id_list("id", chunk)).await?;
+            self.images
+                .extend(copies.into_iter().map(|c| (c.sha.clone(), c)));
+        }
         tx.commit().await?;
-        self.images.extend(ids.into_iter().map(|r| (r.sha, r.id)));
         Ok(())
     }
 
@@ -145,7 +155,7 @@ impl Bulk<'_> {
                 .images
                 .get(&c.image_sha)
                 .ok_or_else(|| WriteError::UnknownImage(c.image_sha.clone()))?;
-            rows.push(container_values(c, *image));
+            rows.push(container_values(c, image));
         }
         let mut tx = self.tx().await?;
         insert_many(&mut tx, "containers", CONTAINER_COLUMNS, rows).await?;
@@ -167,13 +177,9 @@ impl Bulk<'_> {
                 .execute(db)
                 .await?;
         }
+        // Severity counts were derived per batch of images, and containers copied them as they
+        // went in; what depends on all the containers is derived now.
         let mut tx = self.tx().await?;
-        derive::image_severities(&mut tx, Scope::All)
-            .await
-            .context("counting findings per image")?;
-        derive::container_copies(&mut tx, Scope::All)
-            .await
-            .context("copying image counts to containers")?;
         derive::image_usage(&mut tx, Scope::All)
             .await
             .context("counting containers per image")?;

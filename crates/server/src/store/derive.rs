@@ -5,7 +5,7 @@
 //! | derived | from |
 //! |---|---|
 //! | `images.sev1`…`sev5` | distinct QIDs of the image's findings, by the finding's severity |
-//! | `containers.sev1`…`sev5`, `image_id`, `image_uuid`, `image_sha` | the container's image |
+//! | `containers.sev1`…`sev5`, `image_id`, `image_uuid`, `image_sha` | the container's image (copied when the container is written, `write::image_copies`; refreshed here when the image changes) |
 //! | `images.containers_count` | the image's containers |
 //! | `images.hosts_count` | distinct sensors running the image's containers |
 //! | `images.last_used_date` | the latest `updated` of the image's containers (none: `NULL`) |

@@ -181,6 +181,11 @@ pub(crate) const CONTAINER_COLUMNS: &[&str] = &[
     "host_ip",
     "is_root",
     "privileged",
+    "sev1",
+    "sev2",
+    "sev3",
+    "sev4",
+    "sev5",
     "cluster_name",
     "cluster_namespace",
     "cluster",
@@ -192,9 +197,28 @@ pub(crate) const CONTAINER_COLUMNS: &[&str] = &[
     "operating_system",
 ];
 
-/// A container's row. Its copies of the image's ids and counts are left for
-/// `derive::container_copies`, which runs in the same transaction.
-pub(crate) fn container_values(c: &ContainerRecord, image_ref: i64) -> Vec<Bind> {
+/// What a container copies from its image (`derive` keeps these equal to the image's).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct ImageCopy {
+    pub id: i64,
+    pub image_id: String,
+    pub uuid: String,
+    pub sha: String,
+    #[sqlx(flatten)]
+    pub sev: super::images::SeverityColumns,
+}
+
+/// The copies of the images `cond` selects (a condition on `images`), read in `tx` after their
+/// severity counts are derived.
+pub(crate) async fn image_copies(tx: &mut Tx, cond: &Sql) -> sqlx::Result<Vec<ImageCopy>> {
+    let mut sql =
+        Sql::new("SELECT id, image_id, uuid, sha, sev1, sev2, sev3, sev4, sev5 FROM images WHERE ");
+    sql.append(cond);
+    sql.fetch_all(Exec::from(&mut *tx)).await
+}
+
+/// A container's row, with its copy of its image's ids and counts.
+pub(crate) fn container_values(c: &ContainerRecord, image: &ImageCopy) -> Vec<Bind> {
     let (cluster, cluster_name, namespace) = cluster_parts(c.cluster.as_ref());
     let host = c.host.as_ref();
     vec![
@@ -202,10 +226,10 @@ pub(crate) fn container_values(c: &ContainerRecord, image_ref: i64) -> Vec<Bind>
         c.container_id.as_str().into(),
         c.sha.as_str().into(),
         (&c.name).into(),
-        image_ref.into(),
-        "".into(),
-        "".into(),
-        c.image_sha.as_str().into(),
+        image.id.into(),
+        image.image_id.as_str().into(),
+        image.uuid.as_str().into(),
+        image.sha.as_str().into(),
         c.created.into(),
         c.updated.into(),
         c.state_changed.into(),
@@ -217,6 +241,11 @@ pub(crate) fn container_values(c: &ContainerRecord, image_ref: i64) -> Vec<Bind>
         host.and_then(|h| h.ip_address.as_deref()).into(),
         c.is_root.into(),
         c.privileged.into(),
+        image.sev.sev1.into(),
+        image.sev.sev2.into(),
+        image.sev.sev3.into(),
+        image.sev.sev4.into(),
+        image.sev.sev5.into(),
         cluster_name.into(),
         namespace.into(),
         cluster.into(),
@@ -482,11 +511,10 @@ impl Store {
     /// the counts and dates of the image it ran before and of the one it runs now follow.
     pub async fn upsert_container(&self, c: &ContainerRecord) -> Result<i64, WriteError> {
         let mut tx = self.write_tx().await?;
-        let image: Option<i64> = Sql::new("SELECT id FROM images WHERE sha = ?")
-            .bind(c.image_sha.as_str())
-            .scalar_optional(Exec::from(&mut tx))
-            .await?;
-        let image = image.ok_or_else(|| WriteError::UnknownImage(c.image_sha.clone()))?;
+        let image = image_copies(&mut tx, &Sql::new("sha = ?").bind(c.image_sha.as_str()))
+            .await?
+            .pop()
+            .ok_or_else(|| WriteError::UnknownImage(c.image_sha.clone()))?;
         let before: Option<i64> = Sql::new("SELECT image_ref FROM containers WHERE sha = ?")
             .bind(c.sha.as_str())
             .scalar_optional(Exec::from(&mut tx))
@@ -495,12 +523,11 @@ impl Store {
             &mut tx,
             "containers",
             CONTAINER_COLUMNS,
-            container_values(c, image),
+            container_values(c, &image),
             "sha",
         )
         .await?;
-        derive::container_copies(&mut tx, Scope::Ids(&[image])).await?;
-        let touched: Vec<i64> = std::iter::once(image).chain(before).collect();
+        let touched: Vec<i64> = std::iter::once(image.id).chain(before).collect();
         derive::image_usage(&mut tx, Scope::Ids(&touched)).await?;
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
