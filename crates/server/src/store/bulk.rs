@@ -30,6 +30,10 @@ const TABLES: &[&str] = &[
     "containers",
 ];
 
+/// Indexes kept during a bulk load: rows arrive in their order (so keeping them is cheap),
+/// and the severity counts derived batch by batch look findings up by image through them.
+const KEPT: &[&str] = &["image_vulns_image", "image_repos_image", "image_software_image"];
+
 /// A bulk load in progress; [`Bulk::finish`] rebuilds indexes and derived values.
 pub struct Bulk<'s> {
     store: &'s Store,
@@ -64,7 +68,8 @@ impl Store {
                 quoted(TABLES)
             )),
         };
-        let dropped: Vec<IndexDef> = list.fetch_all(self.jobs_db()).await?;
+        let mut dropped: Vec<IndexDef> = list.fetch_all(self.jobs_db()).await?;
+        dropped.retain(|ix| !KEPT.contains(&ix.name.as_str()));
         for ix in &dropped {
             Sql::new(format!("DROP INDEX \"{}\"", ix.name.replace('"', "")))
                 .execute(self.jobs_db())
