@@ -74,13 +74,11 @@ pub async fn container_details(
     Path(sha): Path<String>,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let (id, _) = find_container(&state, &sha).await?;
     let mut d = state
         .store
-        .container_details_by_ids(&[id])
+        .container_details(&sha)
         .await?
-        .pop()
-        .ok_or_else(|| ApiError::NotFound(format!("No container '{sha}'.")))?;
+        .ok_or_else(|| ApiError::NotFound(format!("No container with sha or id '{sha}'.")))?;
     if !q.extensions() {
         d.vuln_summary = None;
     }

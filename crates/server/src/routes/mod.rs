@@ -157,7 +157,6 @@ pub async fn list_page(
     use shipshape_model::ListResponse;
     let filter = params::filter(entity, q, crate::store::now_ms())?;
     let lq = params::list_query(entity, q, filter)?;
-    let (count, ids) = tokio::try_join!(state.store.count(&lq.filter), state.store.page_ids(&lq))?;
     Ok(match entity {
         Entity::Sensor => {
             let release = state.store.sensor_release().await?;
@@ -165,18 +164,16 @@ pub async fn list_page(
                 extensions: q.extensions(),
                 latest_version: release.as_ref().map(|r| r.version.as_str()),
             };
-            json(&ListResponse {
-                count,
-                data: state.store.sensors_by_ids(&ids, &view).await?,
-            })
+            let (count, data) = state.store.list_sensors(&lq, &view).await?;
+            json(&ListResponse { count, data })
         }
-        Entity::Image => json(&ListResponse {
-            count,
-            data: state.store.images_by_ids(&ids).await?,
-        }),
-        Entity::Container => json(&ListResponse {
-            count,
-            data: state.store.containers_by_ids(&ids).await?,
-        }),
+        Entity::Image => {
+            let (count, data) = state.store.list_images(&lq).await?;
+            json(&ListResponse { count, data })
+        }
+        Entity::Container => {
+            let (count, data) = state.store.list_containers(&lq).await?;
+            json(&ListResponse { count, data })
+        }
     })
 }

@@ -67,6 +67,15 @@ struct ContainerRow {
     ports: String,
     labels: String,
     operating_system: Option<String>,
+    /// Read beside a page's rows (`Store::page`).
+    #[sqlx(default)]
+    page_version: Option<i64>,
+}
+
+impl super::listing::PageRow for ContainerRow {
+    fn page_version(&self) -> Option<i64> {
+        self.page_version
+    }
 }
 
 /// The parts of a row only the details show.
@@ -142,6 +151,19 @@ impl Store {
             .await
     }
 
+    /// A page of containers and how many match.
+    pub async fn list_containers(
+        &self,
+        q: &super::ListQuery,
+    ) -> Result<(u64, Vec<Container>), super::listing::ListError> {
+        let (count, rows) = self.page::<ContainerRow>(q, COLUMNS).await?;
+        let page = rows
+            .into_iter()
+            .map(|r| r.split().map(|(_, _, c, _)| c))
+            .collect::<sqlx::Result<Vec<_>>>()?;
+        Ok((count, page))
+    }
+
     pub async fn containers_by_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<Container>> {
         let rows = self.container_rows(ids).await?;
         let mapped = rows
@@ -156,6 +178,30 @@ impl Store {
         ids: &[i64],
     ) -> sqlx::Result<Vec<ContainerDetails>> {
         let rows = self.container_rows(ids).await?;
+        self.details_of(ids, rows).await
+    }
+
+    /// The details of the container with this sha (full) or container id (12 hex).
+    pub async fn container_details(&self, sha_or_id: &str) -> sqlx::Result<Option<ContainerDetails>> {
+        let key = super::images::normalise_sha(sha_or_id);
+        let row: Option<ContainerRow> = Sql::new(format!(
+            "SELECT {COLUMNS} FROM containers WHERE sha = ? OR container_id = ? \
+             ORDER BY id LIMIT 1"
+        ))
+        .bind(key.as_str())
+        .bind(key.as_str())
+        .fetch_optional(self.db())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id = row.id;
+        Ok(self.details_of(&[id], vec![row]).await?.pop())
+    }
+
+    async fn details_of(
+        &self,
+        ids: &[i64],
+        rows: Vec<ContainerRow>,
+    ) -> sqlx::Result<Vec<ContainerDetails>> {
         let mut out = Vec::with_capacity(rows.len());
         let mut by_image: HashMap<i64, (Vec<Software>, Vec<Vulnerability>)> = HashMap::new();
         for r in rows {
@@ -164,10 +210,7 @@ impl Store {
             let (softwares, vulnerabilities) = match by_image.get(&image_ref) {
                 Some(found) => found.clone(),
                 None => {
-                    let found = (
-                        self.image_software(image_ref).await?,
-                        self.image_vulns(image_ref).await?,
-                    );
+                    let found = self.image_content(image_ref).await?;
                     by_image.insert(image_ref, found.clone());
                     found
                 }

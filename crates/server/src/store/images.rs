@@ -38,6 +38,15 @@ struct ImageRow {
     sev: SeverityColumns,
     containers_count: i64,
     hosts_count: i64,
+    /// Read beside a page's rows (`Store::page`).
+    #[sqlx(default)]
+    page_version: Option<i64>,
+}
+
+impl super::listing::PageRow for ImageRow {
+    fn page_version(&self) -> Option<i64> {
+        self.page_version
+    }
 }
 
 /// The `sev1`…`sev5` columns of a row.
@@ -113,18 +122,15 @@ struct SoftwareRow {
     package_path: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct PackageSeverity {
-    software_name: String,
-    software_version: Option<String>,
-    severity: i64,
-}
-
+/// A finding with its definition.
 #[derive(sqlx::FromRow)]
 struct FindingRow {
     qid: i64,
     title: String,
+    /// The definition's severity.
     severity: i64,
+    /// This finding's severity (what the package counts of software use).
+    finding_severity: i64,
     cveids: String,
     cvss_base: Option<f64>,
     cvss3_base: Option<f64>,
@@ -171,12 +177,31 @@ impl Store {
         let rows: Vec<ImageRow> = id_list(&format!("SELECT {COLUMNS} FROM images WHERE id"), ids)
             .fetch_all(self.db())
             .await?;
+        self.with_repos(rows).await
+    }
+
+    /// Image rows with their repositories attached.
+    async fn with_repos(&self, rows: Vec<ImageRow>) -> sqlx::Result<Vec<ImageParts>> {
         let mut out: Vec<ImageParts> = rows.into_iter().map(ImageRow::into_parts).collect();
-        let repos = self.repos_of(ids).await?;
+        if out.is_empty() {
+            return Ok(out);
+        }
+        let ids: Vec<i64> = out.iter().map(|r| r.id).collect();
+        let repos = self.repos_of(&ids).await?;
         for r in &mut out {
             r.image.repo = repos.get(&r.id).cloned().unwrap_or_default();
         }
         Ok(out)
+    }
+
+    /// A page of images and how many match.
+    pub async fn list_images(
+        &self,
+        q: &super::ListQuery,
+    ) -> Result<(u64, Vec<Image>), super::listing::ListError> {
+        let (count, rows) = self.page::<ImageRow>(q, COLUMNS).await?;
+        let page = self.with_repos(rows).await?;
+        Ok((count, page.into_iter().map(|p| p.image).collect()))
     }
 
     async fn repos_of(&self, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<RepoTag>>> {
@@ -218,9 +243,8 @@ impl Store {
         let rows = self.image_rows(ids).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let vulns = self.image_vulns(r.id).await?;
-            let softwares = self.image_software(r.id).await?;
-            let hosts = self.image_hosts(r.id).await?;
+            let ((softwares, vulns), hosts) =
+                tokio::try_join!(self.image_content(r.id), self.image_hosts(r.id))?;
             let summary = r.image.vulnerabilities;
             let i = r.image;
             out.push((
@@ -265,99 +289,53 @@ impl Store {
         Ok(row.into())
     }
 
-    /// The findings of one image, most severe first, one per QID with every package it was
-    /// found in.
-    pub async fn image_vulns(&self, image_ref: i64) -> sqlx::Result<Vec<Vulnerability>> {
-        let rows: Vec<FindingRow> = Sql::new(
-            "SELECT v.qid, d.title, d.severity, d.cveids, d.cvss_base, d.cvss3_base, d.category, \
-               d.published, d.patch_available, d.threat_intel, v.type_detected, v.first_found, \
-               v.last_found, v.software_name, v.software_version, v.fix_version \
+    /// The findings of one image with their definitions.
+    async fn findings(&self, image_ref: i64) -> sqlx::Result<Vec<FindingRow>> {
+        Sql::new(
+            "SELECT v.qid, d.title, d.severity, v.severity AS finding_severity, d.cveids, \
+               d.cvss_base, d.cvss3_base, d.category, d.published, d.patch_available, \
+               d.threat_intel, v.type_detected, v.first_found, v.last_found, v.software_name, \
+               v.software_version, v.fix_version \
              FROM image_vulns v JOIN vuln_defs d ON d.qid = v.qid \
              WHERE v.image_ref = ? \
              ORDER BY d.severity DESC, v.qid, v.software_name, v.software_version",
         )
         .bind(image_ref)
         .fetch_all(self.db())
-        .await?;
-        let mut by_qid: BTreeMap<(i64, i64), Vulnerability> = BTreeMap::new();
-        for r in rows {
-            let software = r.software_name.map(|name| VulnSoftware {
-                name,
-                version: r.software_version,
-                fix_version: r.fix_version,
-            });
-            let key = (-r.severity, r.qid);
-            if let Some(v) = by_qid.get_mut(&key) {
-                v.software.extend(software);
-                continue;
-            }
-            let fix_known = software.as_ref().is_some_and(|s| s.fix_version.is_some());
-            by_qid.insert(
-                key,
-                Vulnerability {
-                    qid: r.qid,
-                    title: r.title,
-                    severity: r.severity.clamp(1, 5) as u8,
-                    cveids: json_col(&r.cveids),
-                    cvss_info: CvssInfo {
-                        base_score: r.cvss_base,
-                    },
-                    cvss3_info: CvssInfo {
-                        base_score: r.cvss3_base,
-                    },
-                    category: r.category,
-                    type_detected: r.type_detected,
-                    first_found: r.first_found.map(EpochMillis),
-                    last_found: r.last_found.map(EpochMillis),
-                    published: r.published.map(EpochMillis),
-                    patch_available: r.patch_available || fix_known,
-                    software: software.into_iter().collect(),
-                    threat_intel: json_col::<ThreatIntel>(&r.threat_intel),
-                },
-            );
-        }
-        Ok(by_qid.into_values().collect())
+        .await
     }
 
-    /// The software of one image, with each package's finding counts.
-    pub async fn image_software(&self, image_ref: i64) -> sqlx::Result<Vec<Software>> {
-        let rows: Vec<SoftwareRow> = Sql::new(
+    async fn software_rows(&self, image_ref: i64) -> sqlx::Result<Vec<SoftwareRow>> {
+        Sql::new(
             "SELECT name, version, fix_version, package_path FROM image_software \
              WHERE image_ref = ? ORDER BY name, version",
         )
         .bind(image_ref)
         .fetch_all(self.db())
-        .await?;
-        let sev: Vec<PackageSeverity> = Sql::new(
-            "SELECT software_name, software_version, severity FROM image_vulns \
-             WHERE image_ref = ? AND software_name IS NOT NULL",
-        )
-        .bind(image_ref)
-        .fetch_all(self.db())
-        .await?;
-        let mut by_pkg: HashMap<(String, Option<String>), SeverityCounts> = HashMap::new();
-        for p in sev {
-            by_pkg
-                .entry((p.software_name, p.software_version))
-                .or_default()
-                .add(p.severity.clamp(0, 5) as u8);
-        }
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let vulnerabilities = by_pkg
-                    .get(&(r.name.clone(), r.version.clone()))
-                    .copied()
-                    .unwrap_or_default();
-                Software {
-                    name: r.name,
-                    version: r.version,
-                    fix_version: r.fix_version,
-                    package_path: r.package_path,
-                    vulnerabilities,
-                }
-            })
-            .collect())
+        .await
+    }
+
+    /// The findings of one image, most severe first, one per QID with every package it was
+    /// found in.
+    pub async fn image_vulns(&self, image_ref: i64) -> sqlx::Result<Vec<Vulnerability>> {
+        Ok(vulnerabilities(&self.findings(image_ref).await?))
+    }
+
+    /// The software of one image, with each package's finding counts.
+    pub async fn image_software(&self, image_ref: i64) -> sqlx::Result<Vec<Software>> {
+        let (rows, findings) =
+            tokio::try_join!(self.software_rows(image_ref), self.findings(image_ref))?;
+        Ok(software(rows, &findings))
+    }
+
+    /// The software and the findings of one image (two statements, run side by side).
+    pub async fn image_content(
+        &self,
+        image_ref: i64,
+    ) -> sqlx::Result<(Vec<Software>, Vec<Vulnerability>)> {
+        let (rows, findings) =
+            tokio::try_join!(self.software_rows(image_ref), self.findings(image_ref))?;
+        Ok((software(rows, &findings), vulnerabilities(&findings)))
     }
 
     /// Distinct hosts running containers of one image.
@@ -428,4 +406,74 @@ pub struct ImageKey {
     pub id: i64,
     pub sha: String,
     pub image_id: String,
+}
+
+/// Findings grouped by QID, most severe first.
+fn vulnerabilities(rows: &[FindingRow]) -> Vec<Vulnerability> {
+    let mut by_qid: BTreeMap<(i64, i64), Vulnerability> = BTreeMap::new();
+    for r in rows {
+        let software = r.software_name.as_ref().map(|name| VulnSoftware {
+            name: name.clone(),
+            version: r.software_version.clone(),
+            fix_version: r.fix_version.clone(),
+        });
+        let key = (-r.severity, r.qid);
+        if let Some(v) = by_qid.get_mut(&key) {
+            v.software.extend(software);
+            continue;
+        }
+        let fix_known = software.as_ref().is_some_and(|s| s.fix_version.is_some());
+        by_qid.insert(
+            key,
+            Vulnerability {
+                qid: r.qid,
+                title: r.title.clone(),
+                severity: r.severity.clamp(1, 5) as u8,
+                cveids: json_col(&r.cveids),
+                cvss_info: CvssInfo {
+                    base_score: r.cvss_base,
+                },
+                cvss3_info: CvssInfo {
+                    base_score: r.cvss3_base,
+                },
+                category: r.category.clone(),
+                type_detected: r.type_detected.clone(),
+                first_found: r.first_found.map(EpochMillis),
+                last_found: r.last_found.map(EpochMillis),
+                published: r.published.map(EpochMillis),
+                patch_available: r.patch_available || fix_known,
+                software: software.into_iter().collect(),
+                threat_intel: json_col::<ThreatIntel>(&r.threat_intel),
+            },
+        );
+    }
+    by_qid.into_values().collect()
+}
+
+/// Software rows with each package's counts of the findings in it.
+fn software(rows: Vec<SoftwareRow>, findings: &[FindingRow]) -> Vec<Software> {
+    let mut by_pkg: HashMap<(&str, Option<&str>), SeverityCounts> = HashMap::new();
+    for f in findings {
+        if let Some(name) = &f.software_name {
+            by_pkg
+                .entry((name.as_str(), f.software_version.as_deref()))
+                .or_default()
+                .add(f.finding_severity.clamp(0, 5) as u8);
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let vulnerabilities = by_pkg
+                .get(&(r.name.as_str(), r.version.as_deref()))
+                .copied()
+                .unwrap_or_default();
+            Software {
+                name: r.name,
+                version: r.version,
+                fix_version: r.fix_version,
+                package_path: r.package_path,
+                vulnerabilities,
+            }
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@
 //! in every asset write's transaction), so a count is recomputed after any write by any process
 //! and answered from memory otherwise.
 
-use super::db::{Dialect, Sql};
+use super::db::{Dialect, Record, Sql};
 use super::filter::{compile, targets::sort_target, Filter};
 use super::{Store, StoreBusy};
 use shipshape_model::{PageNumber, PageSize, SortOrder, SortSpec};
@@ -143,6 +143,15 @@ pub struct CountCache {
 impl CountCache {
     const MAX_ENTRIES: usize = 2048;
 
+    /// Whether a count for this filter was cached at any version (so the next one is likely
+    /// a hit once the version is known).
+    fn knows(&self, key: &str) -> bool {
+        self.inner
+            .lock()
+            .map(|m| m.contains_key(key))
+            .unwrap_or(false)
+    }
+
     fn get(&self, key: &str, version: i64) -> Option<u64> {
         let map = self.inner.lock().ok()?;
         map.get(key).filter(|(v, _)| *v == version).map(|(_, c)| *c)
@@ -185,14 +194,29 @@ pub enum ListError {
     Busy(#[from] StoreBusy),
 }
 
+/// A row of a page, which carries the database version it was read at.
+pub(crate) trait PageRow: Record {
+    fn page_version(&self) -> Option<i64>;
+}
+
+/// The `count(*)` statement of a filter and its cache key.
+fn count_sql(d: Dialect, filter: &Filter) -> (Sql, String) {
+    let mut sql = Sql::new("SELECT count(*) ");
+    sql.append(&from_where(d, filter));
+    let key = format!("{}|{:?}", sql.text, sql.binds);
+    (sql, key)
+}
+
 impl Store {
     /// How many rows match `filter`.
     pub async fn count(&self, filter: &Filter) -> Result<u64, ListError> {
-        let d = self.engine().dialect();
-        let mut sql = Sql::new("SELECT count(*) ");
-        sql.append(&from_where(d, filter));
-        let key = format!("{}|{:?}", sql.text, sql.binds);
+        let (sql, key) = count_sql(self.engine().dialect(), filter);
         let version = self.version().await?;
+        self.count_at(sql, key, version).await
+    }
+
+    /// The count cached for `version`, or counted now and cached.
+    async fn count_at(&self, sql: Sql, key: String, version: i64) -> Result<u64, ListError> {
         if let Some(c) = self.counts.get(&key, version) {
             return Ok(c);
         }
@@ -201,6 +225,57 @@ impl Store {
         let n = n.max(0) as u64;
         self.counts.put(key, version, n);
         Ok(n)
+    }
+
+    /// One page of rows (`columns` of the entity's table) and how many rows match.
+    ///
+    /// The page is one statement: the page's ids walk an index in a subquery and the outer
+    /// query reads just those rows, with the database version beside them. When this filter's
+    /// count was cached before, that version tells whether the cached count still holds, so a
+    /// repeated list costs that one statement; otherwise the count runs beside the page.
+    pub(crate) async fn page<R: PageRow>(
+        &self,
+        q: &ListQuery,
+        columns: &str,
+    ) -> Result<(u64, Vec<R>), ListError> {
+        let d = self.engine().dialect();
+        let e = q.filter.entity;
+        let (a, table) = (e.alias(), e.table());
+        let order = q.sort.order_by(d);
+        let mut sql = Sql::new(format!(
+            "SELECT {columns}, (SELECT version FROM store_version WHERE id = 1) AS page_version \
+             FROM {table} {a} WHERE {a}.id IN (SELECT {a}.id "
+        ));
+        sql.append(&from_where(d, &q.filter));
+        let size = i64::from(q.size.get());
+        sql.push(&format!(" ORDER BY {order} LIMIT "))
+            .push_bind(size)
+            .push(" OFFSET ")
+            .push_bind(i64::from(q.page.get() - 1) * size)
+            .push(&format!(") ORDER BY {order}"));
+        let (count, key) = count_sql(d, &q.filter);
+        let _permit = self.heavy_permit().await?;
+        if self.counts.knows(&key) {
+            let rows: Vec<R> = sql.fetch_all(self.db()).await?;
+            let version = match rows.first().and_then(PageRow::page_version) {
+                Some(v) => v,
+                None => self.version().await?,
+            };
+            drop(_permit);
+            Ok((self.count_at(count, key, version).await?, rows))
+        } else {
+            let counted = async {
+                let version = self.version().await?;
+                let n: i64 = count.scalar(self.db()).await?;
+                Ok::<_, ListError>((version, n.max(0) as u64))
+            };
+            let (rows, (version, n)) = tokio::try_join!(
+                async { Ok::<Vec<R>, ListError>(sql.fetch_all(self.db()).await?) },
+                counted
+            )?;
+            self.counts.put(key, version, n);
+            Ok((n, rows))
+        }
     }
 
     /// The ids of one page, in order.

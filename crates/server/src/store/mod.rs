@@ -227,15 +227,20 @@ async fn open_sqlite(url: &str, max: u32, limit: Duration) -> anyhow::Result<(Db
             }
         }
     }
+    // No ping before each use: on SQLite it is a round trip to the connection's thread, on
+    // PostgreSQL one to the server, for every statement; a broken connection fails its
+    // statement and is dropped instead.
     let jobs = SqlitePoolOptions::new()
         .max_connections(JOB_CONNECTIONS)
         .min_connections(1)
+        .test_before_acquire(false)
         .connect_with(opts.clone())
         .await
         .with_context(|| format!("opening {url}"))?;
     let requests = SqlitePoolOptions::new()
         .max_connections(max)
         .min_connections(1)
+        .test_before_acquire(false)
         .connect_with(opts)
         .await
         .with_context(|| format!("opening {url}"))?;
@@ -259,12 +264,14 @@ async fn open_postgres(url: &str, max: u32, limit: Duration) -> anyhow::Result<(
     let ms = limit.as_millis().max(1).to_string();
     let jobs = PgPoolOptions::new()
         .max_connections(JOB_CONNECTIONS)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(opts.clone())
         .await
         .with_context(|| format!("connecting to {}", redact(url)))?;
     let requests = PgPoolOptions::new()
         .max_connections(max)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(opts.options([("statement_timeout", ms.as_str())]))
         .await

@@ -56,6 +56,15 @@ struct SensorRow {
     last_checked_in: Option<i64>,
     labels: String,
     cluster: Option<String>,
+    /// Read beside a page's rows (`Store::page`).
+    #[sqlx(default)]
+    page_version: Option<i64>,
+}
+
+impl super::listing::PageRow for SensorRow {
+    fn page_version(&self) -> Option<i64> {
+        self.page_version
+    }
 }
 
 fn decode<T: std::str::FromStr<Err = String>>(v: &str) -> sqlx::Result<T> {
@@ -117,6 +126,20 @@ pub struct SensorRef {
 }
 
 impl Store {
+    /// A page of sensors and how many match.
+    pub async fn list_sensors(
+        &self,
+        q: &super::ListQuery,
+        view: &SensorView<'_>,
+    ) -> Result<(u64, Vec<Sensor>), super::listing::ListError> {
+        let (count, rows) = self.page::<SensorRow>(q, COLUMNS).await?;
+        let page = rows
+            .into_iter()
+            .map(|r| r.into_sensor(view))
+            .collect::<sqlx::Result<Vec<_>>>()?;
+        Ok((count, page))
+    }
+
     pub async fn sensors_by_ids(
         &self,
         ids: &[i64],
