@@ -32,7 +32,11 @@ const TABLES: &[&str] = &[
 
 /// Indexes kept during a bulk load: rows arrive in their order (so keeping them is cheap),
 /// and the severity counts derived batch by batch look findings up by image through them.
-const KEPT: &[&str] = &["image_vulns_image", "image_repos_image", "image_software_image"];
+const KEPT: &[&str] = &[
+    "image_vulns_image",
+    "image_repos_image",
+    "image_software_image",
+];
 
 /// A bulk load in progress; [`Bulk::finish`] rebuilds indexes and derived values.
 pub struct Bulk<'s> {
@@ -188,6 +192,7 @@ impl Bulk<'_> {
         derive::image_usage(&mut tx, Scope::All)
             .await
             .context("counting containers per image")?;
+        derive::recount_rows(&mut tx).await?;
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
         tracing::debug!(elapsed = ?t.elapsed(), "bulk load: derived values computed");

@@ -70,11 +70,17 @@ struct ContainerRow {
     /// Read beside a page's rows (`Store::page`).
     #[sqlx(default)]
     page_version: Option<i64>,
+    #[sqlx(default)]
+    page_total: Option<i64>,
 }
 
 impl super::listing::PageRow for ContainerRow {
     fn page_version(&self) -> Option<i64> {
         self.page_version
+    }
+
+    fn page_total(&self) -> Option<i64> {
+        self.page_total
     }
 }
 
@@ -182,7 +188,10 @@ impl Store {
     }
 
     /// The details of the container with this sha (full) or container id (12 hex).
-    pub async fn container_details(&self, sha_or_id: &str) -> sqlx::Result<Option<ContainerDetails>> {
+    pub async fn container_details(
+        &self,
+        sha_or_id: &str,
+    ) -> sqlx::Result<Option<ContainerDetails>> {
         let key = super::images::normalise_sha(sha_or_id);
         let row: Option<ContainerRow> = Sql::new(format!(
             "SELECT {COLUMNS} FROM containers WHERE sha = ? OR container_id = ? \

@@ -9,6 +9,7 @@
 //! | `images.containers_count` | the image's containers |
 //! | `images.hosts_count` | distinct sensors running the image's containers |
 //! | `images.last_used_date` | the latest `updated` of the image's containers (none: `NULL`) |
+//! | `row_counts.n` | the rows of each asset table (the count of an unfiltered list) |
 //! | `store_version.version` | bumped by every asset write (keys the count cache) |
 //!
 //! Values derived from a row alone (a sensor's `version_key`, cluster names) are computed in
@@ -18,6 +19,7 @@
 //! `UPDATE … FROM`; SQLite has had both since 3.33).
 
 use super::db::{Exec, Sql, Tx};
+use super::Entity;
 
 /// Which rows a refresh covers.
 #[derive(Clone, Copy, Debug)]
@@ -114,6 +116,32 @@ pub async fn image_usage(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Rows inserted into (`delta > 0`) or deleted from (`delta < 0`) an asset table.
+pub async fn adjust_rows(tx: &mut Tx, entity: Entity, delta: i64) -> sqlx::Result<()> {
+    if delta != 0 {
+        Sql::new("UPDATE row_counts SET n = n + ? WHERE entity = ?")
+            .bind(delta)
+            .bind(entity.table())
+            .execute(Exec::from(&mut *tx))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every asset table's rows, counted (after a bulk load).
+pub async fn recount_rows(tx: &mut Tx) -> sqlx::Result<()> {
+    for e in Entity::ALL {
+        Sql::new(format!(
+            "UPDATE row_counts SET n = (SELECT count(*) FROM {}) WHERE entity = ?",
+            e.table()
+        ))
+        .bind(e.table())
+        .execute(Exec::from(&mut *tx))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Marks the database changed: counts cached by any process are recomputed.
 pub async fn bump_version(tx: &mut Tx) -> sqlx::Result<()> {
     Sql::new("UPDATE store_version SET version = version + 1 WHERE id = 1")
@@ -151,6 +179,11 @@ pub async fn drift<'a>(ex: impl Into<Exec<'a>>) -> sqlx::Result<Vec<Drift>> {
          WHERE c.image_id <> i.image_id OR c.image_uuid <> i.uuid OR c.image_sha <> i.sha \
            OR c.sev1 <> i.sev1 OR c.sev2 <> i.sev2 OR c.sev3 <> i.sev3 OR c.sev4 <> i.sev4 \
            OR c.sev5 <> i.sev5 \
+         UNION ALL \
+         SELECT 'row count', 0 FROM row_counts r WHERE r.n <> CASE r.entity \
+           WHEN 'sensors' THEN (SELECT count(*) FROM sensors) \
+           WHEN 'images' THEN (SELECT count(*) FROM images) \
+           ELSE (SELECT count(*) FROM containers) END \
          ORDER BY 1, 2",
     )
     .fetch_all(ex)

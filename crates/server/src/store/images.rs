@@ -41,11 +41,17 @@ struct ImageRow {
     /// Read beside a page's rows (`Store::page`).
     #[sqlx(default)]
     page_version: Option<i64>,
+    #[sqlx(default)]
+    page_total: Option<i64>,
 }
 
 impl super::listing::PageRow for ImageRow {
     fn page_version(&self) -> Option<i64> {
         self.page_version
+    }
+
+    fn page_total(&self) -> Option<i64> {
+        self.page_total
     }
 }
 

@@ -8,6 +8,7 @@
 
 use super::db::{Dialect, Record, Sql};
 use super::filter::{compile, targets::sort_target, Filter};
+use super::window::{Interval, Window};
 use super::{Store, StoreBusy};
 use shipshape_model::{PageNumber, PageSize, SortOrder, SortSpec};
 use std::collections::HashMap;
@@ -138,6 +139,11 @@ pub struct ListQuery {
 #[derive(Default)]
 pub struct CountCache {
     inner: Mutex<HashMap<String, (i64, u64)>>,
+    /// Sliding date windows: (version, interval counted, count) per window key.
+    windows: Mutex<HashMap<String, (i64, Interval, u64)>>,
+    /// Striped locks: one count at a time per filter (and a few unrelated filters sharing a
+    /// stripe wait on each other, which is harmless).
+    counting: [tokio::sync::Mutex<()>; 32],
 }
 
 impl CountCache {
@@ -150,6 +156,11 @@ impl CountCache {
             .lock()
             .map(|m| m.contains_key(key))
             .unwrap_or(false)
+            || self
+                .windows
+                .lock()
+                .map(|m| m.contains_key(key))
+                .unwrap_or(false)
     }
 
     fn get(&self, key: &str, version: i64) -> Option<u64> {
@@ -157,10 +168,39 @@ impl CountCache {
         map.get(key).filter(|(v, _)| *v == version).map(|(_, c)| *c)
     }
 
+    async fn lock_for(&self, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        self.counting[(h.finish() % self.counting.len() as u64) as usize]
+            .lock()
+            .await
+    }
+
     /// Forgets every cached count (benchmarks measure the uncached path with it).
     pub fn clear(&self) {
         if let Ok(mut map) = self.inner.lock() {
             map.clear();
+        }
+        if let Ok(mut map) = self.windows.lock() {
+            map.clear();
+        }
+    }
+
+    /// The last count of a sliding window at `version`: the interval it covered and the count.
+    fn window(&self, key: &str, version: i64) -> Option<(Interval, u64)> {
+        let map = self.windows.lock().ok()?;
+        map.get(key)
+            .filter(|(v, _, _)| *v == version)
+            .map(|(_, i, c)| (*i, *c))
+    }
+
+    fn put_window(&self, key: String, version: i64, interval: Interval, count: u64) {
+        if let Ok(mut map) = self.windows.lock() {
+            if map.len() >= Self::MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, (version, interval, count));
         }
     }
 
@@ -194,9 +234,16 @@ pub enum ListError {
     Busy(#[from] StoreBusy),
 }
 
-/// A row of a page, which carries the database version it was read at.
+/// A row of a page, which carries the database version it was read at and, for a page of
+/// every row, the table's row count.
 pub(crate) trait PageRow: Record {
     fn page_version(&self) -> Option<i64>;
+    fn page_total(&self) -> Option<i64>;
+}
+
+/// The row count of an entity's table, kept by every write (`derive::adjust_rows`).
+fn total_sql(e: Entity) -> String {
+    format!("(SELECT n FROM row_counts WHERE entity = '{}')", e.table())
 }
 
 /// The `count(*)` statement of a filter and its cache key.
@@ -210,13 +257,51 @@ fn count_sql(d: Dialect, filter: &Filter) -> (Sql, String) {
 impl Store {
     /// How many rows match `filter`.
     pub async fn count(&self, filter: &Filter) -> Result<u64, ListError> {
-        let (sql, key) = count_sql(self.engine().dialect(), filter);
+        if filter.is_empty() {
+            let n: i64 = Sql::new(format!("SELECT {}", total_sql(filter.entity)))
+                .scalar(self.db())
+                .await?;
+            return Ok(n.max(0) as u64);
+        }
         let version = self.version().await?;
-        self.count_at(sql, key, version).await
+        self.count_for(filter, version).await
     }
 
-    /// The count cached for `version`, or counted now and cached.
-    async fn count_at(&self, sql: Sql, key: String, version: i64) -> Result<u64, ListError> {
+    /// The count of a (non-empty) filter at database `version`: from the cache when it holds
+    /// one for that version, moved along from the last count of a sliding date window
+    /// (`store::window`), or counted. Requests for one filter count it once: the others wait
+    /// for that count instead of running it again.
+    async fn count_for(&self, filter: &Filter, version: i64) -> Result<u64, ListError> {
+        let d = self.engine().dialect();
+        if let Some(w) = Window::of(filter) {
+            let key = w.key(d);
+            let now = w.interval(filter.now_ms);
+            let _counting = self.counts.lock_for(&key).await;
+            let n = match self.counts.window(&key, version) {
+                Some((before, c)) => {
+                    let mut n = c as i64;
+                    for part in now.minus(before) {
+                        n += w.count_sql(d, part).scalar::<i64>(self.db()).await?;
+                    }
+                    for part in before.minus(now) {
+                        n -= w.count_sql(d, part).scalar::<i64>(self.db()).await?;
+                    }
+                    n.max(0) as u64
+                }
+                None => {
+                    let (sql, _) = count_sql(d, filter);
+                    let _permit = self.heavy_permit().await?;
+                    sql.scalar::<i64>(self.db()).await?.max(0) as u64
+                }
+            };
+            self.counts.put_window(key, version, now, n);
+            return Ok(n);
+        }
+        let (sql, key) = count_sql(d, filter);
+        if let Some(c) = self.counts.get(&key, version) {
+            return Ok(c);
+        }
+        let _counting = self.counts.lock_for(&key).await;
         if let Some(c) = self.counts.get(&key, version) {
             return Ok(c);
         }
@@ -227,12 +312,23 @@ impl Store {
         Ok(n)
     }
 
+    /// Whether `filter` was counted before, so the next count is likely cheap once the
+    /// database version is known.
+    fn counted_before(&self, filter: &Filter) -> bool {
+        let d = self.engine().dialect();
+        match Window::of(filter) {
+            Some(w) => self.counts.knows(&w.key(d)),
+            None => self.counts.knows(&count_sql(d, filter).1),
+        }
+    }
+
     /// One page of rows (`columns` of the entity's table) and how many rows match.
     ///
     /// The page is one statement: the page's ids walk an index in a subquery and the outer
-    /// query reads just those rows, with the database version beside them. When this filter's
-    /// count was cached before, that version tells whether the cached count still holds, so a
-    /// repeated list costs that one statement; otherwise the count runs beside the page.
+    /// query reads just those rows, with the database version beside them (and, for a page of
+    /// every row, the table's row count). When this filter was counted before, that version
+    /// tells whether the count still holds (or how to move it along), so a repeated list
+    /// costs that one statement; otherwise the count runs beside the page.
     pub(crate) async fn page<R: PageRow>(
         &self,
         q: &ListQuery,
@@ -242,9 +338,14 @@ impl Store {
         let e = q.filter.entity;
         let (a, table) = (e.alias(), e.table());
         let order = q.sort.order_by(d);
+        let total = if q.filter.is_empty() {
+            format!(", {} AS page_total", total_sql(e))
+        } else {
+            String::new()
+        };
         let mut sql = Sql::new(format!(
-            "SELECT {columns}, (SELECT version FROM store_version WHERE id = 1) AS page_version \
-             FROM {table} {a} WHERE {a}.id IN (SELECT {a}.id "
+            "SELECT {columns}, (SELECT version FROM store_version WHERE id = 1) AS page_version\
+             {total} FROM {table} {a} WHERE {a}.id IN (SELECT {a}.id "
         ));
         sql.append(&from_where(d, &q.filter));
         let size = i64::from(q.size.get());
@@ -253,27 +354,31 @@ impl Store {
             .push(" OFFSET ")
             .push_bind(i64::from(q.page.get() - 1) * size)
             .push(&format!(") ORDER BY {order}"));
-        let (count, key) = count_sql(d, &q.filter);
-        let _permit = self.heavy_permit().await?;
-        if self.counts.knows(&key) {
+        let permit = self.heavy_permit().await?;
+        if q.filter.is_empty() {
             let rows: Vec<R> = sql.fetch_all(self.db()).await?;
+            drop(permit);
+            let n = match rows.first().and_then(PageRow::page_total) {
+                Some(n) => n.max(0) as u64,
+                None => self.count(&q.filter).await?,
+            };
+            return Ok((n, rows));
+        }
+        if self.counted_before(&q.filter) {
+            let rows: Vec<R> = sql.fetch_all(self.db()).await?;
+            drop(permit);
             let version = match rows.first().and_then(PageRow::page_version) {
                 Some(v) => v,
                 None => self.version().await?,
             };
-            drop(_permit);
-            Ok((self.count_at(count, key, version).await?, rows))
+            Ok((self.count_for(&q.filter, version).await?, rows))
         } else {
-            let counted = async {
-                let version = self.version().await?;
-                let n: i64 = count.scalar(self.db()).await?;
-                Ok::<_, ListError>((version, n.max(0) as u64))
+            drop(permit);
+            let rows = async {
+                let _permit = self.heavy_permit().await?;
+                Ok::<Vec<R>, ListError>(sql.fetch_all(self.db()).await?)
             };
-            let (rows, (version, n)) = tokio::try_join!(
-                async { Ok::<Vec<R>, ListError>(sql.fetch_all(self.db()).await?) },
-                counted
-            )?;
-            self.counts.put(key, version, n);
+            let (rows, n) = tokio::try_join!(rows, self.count(&q.filter))?;
             Ok((n, rows))
         }
     }

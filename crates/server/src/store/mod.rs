@@ -31,6 +31,7 @@ pub mod sensors;
 pub mod settings;
 pub mod testing;
 pub mod users;
+pub mod window;
 pub mod write;
 
 use anyhow::Context;

@@ -9,7 +9,7 @@ use super::listing::id_list;
 use super::records::{
     ContainerRecord, FindingRecord, ImageRecord, SensorRecord, VulnDefRecord, WriteError,
 };
-use super::Store;
+use super::{Entity, Store};
 use shipshape_model::{Cluster, ContainerState, SensorStatus};
 
 /// Values bound per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535.
@@ -258,6 +258,15 @@ pub(crate) fn container_values(c: &ContainerRecord, image: &ImageCopy) -> Vec<Bi
     ]
 }
 
+/// Whether `table` has a row whose `key` is `value`.
+async fn exists(tx: &mut Tx, table: &str, key: &str, value: &str) -> sqlx::Result<bool> {
+    let found: Option<i64> = Sql::new(format!("SELECT id FROM {table} WHERE {key} = ?"))
+        .bind(value)
+        .scalar_optional(Exec::from(&mut *tx))
+        .await?;
+    Ok(found.is_some())
+}
+
 /// `INSERT INTO table (columns) VALUES (…), (…) [suffix]` for each batch of rows.
 pub(crate) async fn insert_many(
     tx: &mut Tx,
@@ -470,7 +479,9 @@ impl Store {
     /// Creates a sensor or replaces what is stored of it (by uuid); its row id.
     pub async fn upsert_sensor(&self, s: &SensorRecord) -> Result<i64, WriteError> {
         let mut tx = self.write_tx().await?;
+        let new = !exists(&mut tx, "sensors", "uuid", &s.uuid).await?;
         let id = upsert_one(&mut tx, "sensors", SENSOR_COLUMNS, sensor_values(s), "uuid").await?;
+        derive::adjust_rows(&mut tx, Entity::Sensor, i64::from(new)).await?;
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
@@ -492,7 +503,9 @@ impl Store {
                 return Err(WriteError::UnknownQid(*q));
             }
         }
+        let new = !exists(&mut tx, "images", "sha", &image.sha).await?;
         let id = upsert_one(&mut tx, "images", IMAGE_COLUMNS, image_values(image), "sha").await?;
+        derive::adjust_rows(&mut tx, Entity::Image, i64::from(new)).await?;
         for table in ["image_repos", "image_software", "image_vulns"] {
             Sql::new(format!("DELETE FROM {table} WHERE image_ref = ?"))
                 .bind(id)
@@ -527,6 +540,7 @@ impl Store {
             "sha",
         )
         .await?;
+        derive::adjust_rows(&mut tx, Entity::Container, i64::from(before.is_none())).await?;
         let touched: Vec<i64> = std::iter::once(image.id).chain(before).collect();
         derive::image_usage(&mut tx, Scope::Ids(&touched)).await?;
         derive::bump_version(&mut tx).await?;
@@ -643,6 +657,7 @@ pub mod delete {
             .await?;
         let images: Vec<i64> = images.into_iter().map(|r| r.image_ref).collect();
         derive::image_usage(tx, Scope::Ids(&images)).await?;
+        derive::adjust_rows(tx, Entity::Container, -(deleted as i64)).await?;
         derive::bump_version(tx).await?;
         Ok(deleted)
     }
@@ -683,14 +698,19 @@ pub mod delete {
         if go.is_empty() {
             return Ok((0, kept));
         }
-        for table in ["image_repos", "image_software", "image_vulns", "containers"] {
+        for table in ["image_repos", "image_software", "image_vulns"] {
             id_list(&format!("DELETE FROM {table} WHERE image_ref"), &go)
                 .execute(Exec::from(&mut *tx))
                 .await?;
         }
+        let containers = id_list("DELETE FROM containers WHERE image_ref", &go)
+            .execute(Exec::from(&mut *tx))
+            .await?;
         let deleted = id_list("DELETE FROM images WHERE id", &go)
             .execute(Exec::from(&mut *tx))
             .await?;
+        derive::adjust_rows(tx, Entity::Container, -(containers as i64)).await?;
+        derive::adjust_rows(tx, Entity::Image, -(deleted as i64)).await?;
         derive::bump_version(tx).await?;
         Ok((deleted, kept))
     }
@@ -732,6 +752,7 @@ pub mod delete {
         let deleted = id_list("DELETE FROM sensors WHERE id", &go)
             .execute(Exec::from(&mut *tx))
             .await?;
+        derive::adjust_rows(tx, Entity::Sensor, -(deleted as i64)).await?;
         derive::bump_version(tx).await?;
         Ok((deleted, kept))
     }

@@ -419,3 +419,61 @@ async fn extensions_appear_only_when_asked_for() {
     assert!(rows.iter().any(|s| s["updateAvailable"] == true));
     assert!(rows.iter().any(|s| s["updateAvailable"] == false));
 }
+
+#[tokio::test]
+async fn counts_of_relative_date_windows_follow_the_clock_exactly() {
+    use shipshape_server::store::records::ContainerRecord;
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let image = app.get_json(&t, "/csapi/v1.3/images?pageSize=1").await["data"][0]["sha"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Twenty containers "created" 100 ms apart, starting a little in the future.
+    let start = shipshape_server::store::now_ms() + 300;
+    for i in 0..20 {
+        app.store
+            .upsert_container(&ContainerRecord {
+                uuid: format!("window-{i}"),
+                container_id: format!("{i:012x}"),
+                sha: format!("{:064x}", 0xabc000 + i),
+                name: Some(format!("windowprobe-{i}")),
+                image_sha: image.clone(),
+                created: start + 100 * i,
+                updated: start,
+                state_changed: None,
+                last_scanned: None,
+                state: shipshape_model::ContainerState::Running,
+                host: None,
+                is_root: false,
+                privileged: false,
+                cluster: None,
+                command: None,
+                arguments: vec![],
+                environment: vec![],
+                ports: vec![],
+                labels: vec![],
+                operating_system: None,
+            })
+            .await
+            .unwrap();
+    }
+    let path = format!(
+        "/csapi/v1.3/containers?pageSize=100&filter={}",
+        enc("name:windowprobe* and created:[now-1d .. now]")
+    );
+    let mut seen = Vec::new();
+    let until = start + 100 * 20 + 300;
+    while shipshape_server::store::now_ms() < until {
+        let v = app.get_json(&t, &path).await;
+        let count = v["count"].as_u64().unwrap();
+        // The count and the page were taken at the same instant: they agree, always.
+        assert_eq!(count, v["data"].as_array().unwrap().len() as u64, "{v}");
+        seen.push(count);
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+    }
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!(seen.first(), Some(&0));
+    assert_eq!(seen.last(), Some(&20));
+    assert!(seen.len() > 40, "{}", seen.len());
+}

@@ -12,6 +12,7 @@ mod details;
 mod lifecycle;
 mod limits;
 mod lists;
+mod plans;
 mod processes;
 mod searches;
 mod seeding;
