@@ -210,9 +210,9 @@ CREATE INDEX containers_image_usage ON containers (image_ref, sensor_uuid, updat
 CREATE INDEX containers_container_id ON containers (container_id);
 CREATE INDEX containers_sensor ON containers (sensor_uuid);
 -- Indexes for common QQL filters (see src/store/filter/mod.rs), the PostgreSQL twins of
--- SQLite's 0002. A text clause compares the ASCII-folded value,
--- translate(col, 'A..Z', 'a..z'), so these indexes are on that expression; a wildcard's
--- literal prefix becomes a range on it.
+-- SQLite's 0002. A text clause compares the ASCII-folded value, lower(col COLLATE "C") (in
+-- the "C" collation lower() folds A-Z only, as QQL does), so these indexes are on that
+-- expression; a wildcard's literal prefix becomes a range on it.
 --
 -- The page of a filter with a state (ORDER BY created DESC, id DESC LIMIT 50): walk the
 -- state's entries in page order, checking host and severities from the index.
@@ -220,11 +220,11 @@ CREATE INDEX containers_state_created
     ON containers (state, created, id) INCLUDE (host_hostname, sev5, sev4, sev3, sev2, sev1);
 -- count(*) of a state and a host name prefix, severities from the index.
 CREATE INDEX containers_state_host
-    ON containers (state, translate(host_hostname, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'))
+    ON containers (state, lower(host_hostname COLLATE "C"))
     INCLUDE (sev5, sev4, sev3, sev2, sev1, created);
 -- A host name prefix without a state.
 CREATE INDEX containers_host
-    ON containers (translate(host_hostname, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), created);
+    ON containers (lower(host_hostname COLLATE "C"), created);
 
 -- Recent and saved QQL searches, per user and entity (console search bar).
 CREATE TABLE saved_searches (

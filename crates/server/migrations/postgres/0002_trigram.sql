@@ -14,13 +14,13 @@ DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
         CREATE INDEX containers_name_trgm ON containers
-            USING gin (translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') gin_trgm_ops);
+            USING gin (lower(name COLLATE "C") gin_trgm_ops);
         CREATE INDEX containers_host_trgm ON containers
-            USING gin (translate(host_hostname, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') gin_trgm_ops);
+            USING gin (lower(host_hostname COLLATE "C") gin_trgm_ops);
         CREATE INDEX image_repos_repository_trgm ON image_repos
-            USING gin (translate(repository, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') gin_trgm_ops);
+            USING gin (lower(repository COLLATE "C") gin_trgm_ops);
         CREATE INDEX image_software_name_trgm ON image_software
-            USING gin (translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') gin_trgm_ops);
+            USING gin (lower(name COLLATE "C") gin_trgm_ops);
     END IF;
 END
 $$;

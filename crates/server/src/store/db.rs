@@ -450,22 +450,20 @@ pub fn is_timeout(e: &sqlx::Error) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dialect(pub Engine);
 
-/// ASCII letters folded to lower case, nothing else: SQLite's `lower()` without ICU, and the
-/// QQL contract (`to_ascii_lowercase` in Rust). PostgreSQL's `lower()` would also fold
-/// non-ASCII letters, so it gets `translate()` instead.
-const PG_FOLD_FROM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-const PG_FOLD_TO: &str = "abcdefghijklmnopqrstuvwxyz";
-
 impl Dialect {
     pub fn engine(self) -> Engine {
         self.0
     }
 
-    /// `expr` with ASCII letters lowered.
+    /// `expr` with ASCII letters lowered, nothing else: the QQL contract (`to_ascii_lowercase`
+    /// in Rust). SQLite's `lower()` (without ICU) does exactly that; PostgreSQL's does in the
+    /// "C" collation (it folds other letters too in linguistic ones), which the asset columns
+    /// have and which is given here for values that are not columns (JSON fields). The
+    /// expression indexes in `migrations/postgres` are on this same expression.
     pub fn fold(self, expr: &str) -> String {
         match self.0 {
             Engine::Sqlite => format!("lower({expr})"),
-            Engine::Postgres => format!("translate({expr}, '{PG_FOLD_FROM}', '{PG_FOLD_TO}')"),
+            Engine::Postgres => format!("lower(({expr}) COLLATE \"C\")"),
         }
     }
 

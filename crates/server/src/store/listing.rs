@@ -1,10 +1,12 @@
 //! Paged, sorted, filtered lists: the SQL shape shared by the three asset tables.
 //!
-//! A page is found in two steps: the ids of the page (walking an index on the sort column with
-//! the row id as tie-break, so the order is total and paging never repeats or skips a row), then
-//! the full rows for those ids. Counts are cached per database version (`store_version`, bumped
-//! in every asset write's transaction), so a count is recomputed after any write by any process
-//! and answered from memory otherwise.
+//! A page is one statement: a subquery finds the page's ids (walking an index on the sort
+//! column with the row id as tie-break, so the order is total and paging never repeats or skips
+//! a row) and the outer query reads those rows in the same order. Counts come from
+//! `row_counts` for a list of every row, and otherwise from a cache keyed by the database
+//! version (`store_version`, bumped in every asset write's transaction): recomputed after any
+//! write by any process, answered from memory otherwise, and moved along the clock for sliding
+//! date windows (`store::window`).
 
 use super::db::{Dialect, Record, Sql};
 use super::filter::{compile, targets::sort_target, Filter};
@@ -383,7 +385,7 @@ impl Store {
         }
     }
 
-    /// The ids of one page, in order.
+    /// The ids of one page, in order (the page's subquery on its own).
     pub async fn page_ids(&self, q: &ListQuery) -> Result<Vec<i64>, ListError> {
         let d = self.engine().dialect();
         let a = q.filter.entity.alias();

@@ -277,14 +277,38 @@ mod tests {
     fn intervals_follow_each_operator() {
         let now = 100_000;
         let w = window("created:[now-10s .. now]").unwrap();
-        assert_eq!(w.interval(now), Interval { lo: 90_000, hi: now });
+        assert_eq!(
+            w.interval(now),
+            Interval {
+                lo: 90_000,
+                hi: now
+            }
+        );
         let w = window("created:(now-10s .. now)").unwrap();
-        assert_eq!(w.interval(now), Interval { lo: 90_001, hi: now - 1 });
+        assert_eq!(
+            w.interval(now),
+            Interval {
+                lo: 90_001,
+                hi: now - 1
+            }
+        );
         let w = window("created>now-10s and created<=now-2s").unwrap();
-        assert_eq!(w.interval(now), Interval { lo: 90_001, hi: 98_000 });
+        assert_eq!(
+            w.interval(now),
+            Interval {
+                lo: 90_001,
+                hi: 98_000
+            }
+        );
         // A fixed bound stays with the rest of the filter, which every count applies.
         let w = window("created>=now-10s and created<now and created>95000").unwrap();
-        assert_eq!(w.interval(now), Interval { lo: 90_000, hi: now - 1 });
+        assert_eq!(
+            w.interval(now),
+            Interval {
+                lo: 90_000,
+                hi: now - 1
+            }
+        );
         assert!(!w.rest.is_empty());
     }
 

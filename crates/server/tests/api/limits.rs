@@ -6,8 +6,8 @@ use shipshape_server::demo::{seed, DemoOptions};
 use shipshape_server::store::StoreOptions;
 use std::time::Duration;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_query_past_the_time_limit_gets_503_and_the_server_answers_others() {
+/// A server with a 300 ms limit and 15,000 containers, and a filter that would take seconds.
+async fn slow_setup() -> (TestApp, String, String) {
     let app = spawn_with(Options {
         seed: false,
         store: StoreOptions {
@@ -34,6 +34,12 @@ async fn a_query_past_the_time_limit_gets_503_and_the_server_answers_others() {
     let heavy = heavy.join(" or ");
     assert!(heavy.len() < 4096);
     let url = app.url(&format!("/csapi/v1.3/containers?filter={}", enc(&heavy)));
+    (app, token, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_past_the_time_limit_gets_503_and_the_server_answers_others() {
+    let (app, token, url) = slow_setup().await;
     let slow = {
         let (client, token) = (app.client.clone(), token.clone());
         tokio::spawn(async move { client.get(url).bearer_auth(token).send().await.unwrap() })
@@ -62,4 +68,37 @@ async fn a_query_past_the_time_limit_gets_503_and_the_server_answers_others() {
     }
     let r = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crowd_of_slow_queries_does_not_take_every_connection() {
+    let (app, token, url) = slow_setup().await;
+    // More slow lists at once than the pool has connections.
+    let crowd: Vec<_> = (0..24)
+        .map(|_| {
+            let (client, token, url) = (app.client.clone(), token.clone(), url.clone());
+            tokio::spawn(async move { client.get(url).bearer_auth(token).send().await.unwrap() })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // Meanwhile sign-ins, details and health checks are answered.
+    let sha = app
+        .get_json(&token, "/csapi/v1.3/containers?pageSize=1")
+        .await["data"][0]["sha"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..5 {
+        let fresh = app.admin_token().await;
+        let d = app
+            .get_json(&fresh, &format!("/csapi/v1.3/containers/{sha}"))
+            .await;
+        assert_eq!(d["sha"], sha.as_str());
+        let r = app.client.get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    for slow in crowd {
+        let res = slow.await.unwrap();
+        assert_eq!(res.status(), 503);
+    }
 }

@@ -10,10 +10,10 @@
 //! # Semantics (identical on both engines; the differential test is the referee)
 //!
 //! - Text `:` word or phrase: contains, ASCII case-insensitive. The value is folded in Rust
-//!   (`to_ascii_lowercase`) and the column in SQL ([`Dialect::fold`]: SQLite's `lower()`,
-//!   which folds ASCII only; on PostgreSQL `translate()` of A–Z, because its `lower()` would
-//!   fold other letters too). SQLite: `instr(lower(col), ?) > 0`; PostgreSQL:
-//!   `fold(col) LIKE '%value%'` with `%`, `_` and `\` escaped, which a `pg_trgm` index serves.
+//!   (`to_ascii_lowercase`) and the column in SQL ([`Dialect::fold`]: `lower()`, which folds
+//!   ASCII only in SQLite and in PostgreSQL's "C" collation). SQLite:
+//!   `instr(lower(col), ?) > 0`; PostgreSQL: `fold(col) LIKE '%value%'` with `%`, `_` and `\`
+//!   escaped, which a `pg_trgm` index serves.
 //! - Text `` `exact` ``: equality, case-sensitive.
 //! - Text wildcard (`*` any run, `?` one character): the whole value matches, ASCII
 //!   case-insensitive. SQLite: `lower(col) GLOB ?`; PostgreSQL: `fold(col) LIKE ?`. The literal
