@@ -499,6 +499,33 @@ impl Dialect {
         }
     }
 
+    /// An aggregate giving the selected rows as one JSON array of objects (text), `[]` when
+    /// there are none: `fields` are (key, SQL expression) pairs. Booleans must be given as
+    /// numbers (SQLite has none) and floating-point values through [`Dialect::real_text`].
+    /// The array's order is not defined.
+    pub fn json_rows(self, fields: &[(&str, &str)]) -> String {
+        let pairs: Vec<String> = fields.iter().map(|(k, e)| format!("'{k}', {e}")).collect();
+        match self.0 {
+            Engine::Sqlite => format!("json_group_array(json_object({}))", pairs.join(", ")),
+            Engine::Postgres => format!(
+                "coalesce(json_agg(json_build_object({}))::text, '[]')",
+                pairs.join(", ")
+            ),
+        }
+    }
+
+    /// A floating-point value as text that reads back as the same number: SQLite's JSON and
+    /// text renderings keep only 15 digits (and its printf 16, unless given the `!` flag), so
+    /// it is printed with 17; PostgreSQL's text is the shortest exact form.
+    pub fn real_text(self, expr: &str) -> String {
+        match self.0 {
+            Engine::Sqlite => {
+                format!("CASE WHEN {expr} IS NULL THEN NULL ELSE printf('%!.17g', {expr}) END")
+            }
+            Engine::Postgres => format!("({expr})::text"),
+        }
+    }
+
     /// The boolean `FALSE` (SQLite has no boolean type).
     pub fn false_(self) -> &'static str {
         match self.0 {

@@ -120,7 +120,7 @@ struct RepoRow {
     tag: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct SoftwareRow {
     name: String,
     version: Option<String>,
@@ -129,7 +129,7 @@ struct SoftwareRow {
 }
 
 /// A finding with its definition.
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct FindingRow {
     qid: i64,
     title: String,
@@ -138,11 +138,14 @@ struct FindingRow {
     /// This finding's severity (what the package counts of software use).
     finding_severity: i64,
     cveids: String,
+    #[serde(deserialize_with = "real_text")]
     cvss_base: Option<f64>,
+    #[serde(deserialize_with = "real_text")]
     cvss3_base: Option<f64>,
     category: Option<String>,
     published: Option<i64>,
-    patch_available: bool,
+    /// 0 or 1 (a JSON number on both engines).
+    patch_available: i64,
     threat_intel: String,
     type_detected: String,
     first_found: Option<i64>,
@@ -296,29 +299,73 @@ impl Store {
     }
 
     /// The findings of one image with their definitions.
+    /// The findings of one image with their definitions, most severe first. They come as
+    /// one JSON array (one row instead of dozens: rows, not bytes, are what a statement's cost
+    /// grows with here) and are ordered here.
     async fn findings(&self, image_ref: i64) -> sqlx::Result<Vec<FindingRow>> {
-        Sql::new(
-            "SELECT v.qid, d.title, d.severity, v.severity AS finding_severity, d.cveids, \
-               d.cvss_base, d.cvss3_base, d.category, d.published, d.patch_available, \
-               d.threat_intel, v.type_detected, v.first_found, v.last_found, v.software_name, \
-               v.software_version, v.fix_version \
-             FROM image_vulns v JOIN vuln_defs d ON d.qid = v.qid \
-             WHERE v.image_ref = ? \
-             ORDER BY d.severity DESC, v.qid, v.software_name, v.software_version",
-        )
+        let d = self.engine().dialect();
+        let (cvss, cvss3) = (d.real_text("d.cvss_base"), d.real_text("d.cvss3_base"));
+        let rows = d.json_rows(&[
+            ("qid", "v.qid"),
+            ("title", "d.title"),
+            ("severity", "d.severity"),
+            ("finding_severity", "v.severity"),
+            ("cveids", "d.cveids"),
+            ("cvss_base", &cvss),
+            ("cvss3_base", &cvss3),
+            ("category", "d.category"),
+            ("published", "d.published"),
+            (
+                "patch_available",
+                "CASE WHEN d.patch_available THEN 1 ELSE 0 END",
+            ),
+            ("threat_intel", "d.threat_intel"),
+            ("type_detected", "v.type_detected"),
+            ("first_found", "v.first_found"),
+            ("last_found", "v.last_found"),
+            ("software_name", "v.software_name"),
+            ("software_version", "v.software_version"),
+            ("fix_version", "v.fix_version"),
+        ]);
+        let json: String = Sql::new(format!(
+            "SELECT {rows} FROM image_vulns v JOIN vuln_defs d ON d.qid = v.qid \
+             WHERE v.image_ref = ?"
+        ))
         .bind(image_ref)
-        .fetch_all(self.db())
-        .await
+        .scalar(self.db())
+        .await?;
+        let mut out: Vec<FindingRow> =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(e.into()))?;
+        out.sort_by(|a, b| {
+            (-a.severity, a.qid, &a.software_name, &a.software_version).cmp(&(
+                -b.severity,
+                b.qid,
+                &b.software_name,
+                &b.software_version,
+            ))
+        });
+        Ok(out)
     }
 
+    /// The software of one image by name and version, as one JSON array (see `findings`).
     async fn software_rows(&self, image_ref: i64) -> sqlx::Result<Vec<SoftwareRow>> {
-        Sql::new(
-            "SELECT name, version, fix_version, package_path FROM image_software \
-             WHERE image_ref = ? ORDER BY name, version",
-        )
+        let d = self.engine().dialect();
+        let rows = d.json_rows(&[
+            ("name", "name"),
+            ("version", "version"),
+            ("fix_version", "fix_version"),
+            ("package_path", "package_path"),
+        ]);
+        let json: String = Sql::new(format!(
+            "SELECT {rows} FROM image_software WHERE image_ref = ?"
+        ))
         .bind(image_ref)
-        .fetch_all(self.db())
-        .await
+        .scalar(self.db())
+        .await?;
+        let mut out: Vec<SoftwareRow> =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(e.into()))?;
+        out.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+        Ok(out)
     }
 
     /// The findings of one image, most severe first, one per QID with every package it was
@@ -447,7 +494,7 @@ fn vulnerabilities(rows: &[FindingRow]) -> Vec<Vulnerability> {
                 first_found: r.first_found.map(EpochMillis),
                 last_found: r.last_found.map(EpochMillis),
                 published: r.published.map(EpochMillis),
-                patch_available: r.patch_available || fix_known,
+                patch_available: r.patch_available != 0 || fix_known,
                 software: software.into_iter().collect(),
                 threat_intel: json_col::<ThreatIntel>(&r.threat_intel),
             },
@@ -482,4 +529,13 @@ fn software(rows: Vec<SoftwareRow>, findings: &[FindingRow]) -> Vec<Software> {
             }
         })
         .collect()
+}
+
+/// A number written as text (`Dialect::real_text`), or null.
+fn real_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => s.trim().parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }

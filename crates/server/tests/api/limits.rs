@@ -73,6 +73,13 @@ async fn a_query_past_the_time_limit_gets_503_and_the_server_answers_others() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crowd_of_slow_queries_does_not_take_every_connection() {
     let (app, token, url) = slow_setup().await;
+    // A container to look at, found before the crowd arrives.
+    let sha = app
+        .get_json(&token, "/csapi/v1.3/containers?pageSize=1")
+        .await["data"][0]["sha"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // More slow lists at once than the pool has connections.
     let crowd: Vec<_> = (0..24)
         .map(|_| {
@@ -81,13 +88,7 @@ async fn a_crowd_of_slow_queries_does_not_take_every_connection() {
         })
         .collect();
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    // Meanwhile sign-ins, details and health checks are answered.
-    let sha = app
-        .get_json(&token, "/csapi/v1.3/containers?pageSize=1")
-        .await["data"][0]["sha"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    // Meanwhile sign-ins, details and health checks are answered (lists wait their turn).
     for _ in 0..5 {
         let fresh = app.admin_token().await;
         let d = app

@@ -359,6 +359,46 @@ async fn the_demo_fleet_is_the_same_on_both_engines() {
     for table in ["sensors", "images", "containers"] {
         assert_eq!(ids(&a, table).await, ids(&b, table).await, "{table}");
     }
+    // And what the API makes of them: every image's and a sample of containers' details
+    // (findings, software, their order, every value) are the same.
+    let images = ids(&a, "images").await;
+    let as_json = |v: Vec<shipshape_model::ImageDetails>| serde_json::to_value(v).unwrap();
+    same_json(
+        "",
+        &as_json(a.image_details_by_ids(&images).await.unwrap()),
+        &as_json(b.image_details_by_ids(&images).await.unwrap()),
+    );
+    let containers: Vec<i64> = ids(&a, "containers").await.into_iter().step_by(7).collect();
+    let as_json = |v: Vec<shipshape_model::ContainerDetails>| serde_json::to_value(v).unwrap();
+    same_json(
+        "",
+        &as_json(a.container_details_by_ids(&containers).await.unwrap()),
+        &as_json(b.container_details_by_ids(&containers).await.unwrap()),
+    );
     a.close().await;
     b.close().await;
+}
+
+/// Asserts two JSON values are equal, naming the first place they differ.
+fn same_json(path: &str, a: &serde_json::Value, b: &serde_json::Value) {
+    use serde_json::Value as J;
+    match (a, b) {
+        (J::Array(x), J::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}: lengths differ");
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                same_json(&format!("{path}[{i}]"), p, q);
+            }
+        }
+        (J::Object(x), J::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                same_json(
+                    &format!("{path}.{k}"),
+                    x.get(k).unwrap_or(&J::Null),
+                    y.get(k).unwrap_or(&J::Null),
+                );
+            }
+        }
+        _ => assert_eq!(a, b, "{path}: PostgreSQL and SQLite differ"),
+    }
 }
