@@ -37,7 +37,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// What a client reads when its query ran too long.
 pub const TIMEOUT_MESSAGE: &str = "The query took longer than this server's time limit and was \
-    stopped. Narrow the filter (or ask an administrator to raise --query-timeout) and try again.";
+    stopped. Narrow the filter (or ask an administrator to raise --query-timeout-ms) and try again.";
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {

@@ -11,6 +11,11 @@ use shipshape_model::{
 };
 use std::collections::HashMap;
 
+/// The columns of a list row.
+const LIST_COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, \
+    image_sha, created, updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, \
+    host_hostname, host_ip, is_root, privileged, sev1, sev2, sev3, sev4, sev5, cluster";
+/// Every column: a list row's and the details' own.
 const COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, \
     image_sha, created, updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, \
     host_hostname, host_ip, is_root, privileged, sev1, sev2, sev3, sev4, sev5, cluster, command, \
@@ -61,11 +66,18 @@ struct ContainerRow {
     #[sqlx(flatten)]
     sev: SeverityColumns,
     cluster: Option<String>,
+    // The details' own columns: a list page (`LIST_COLUMNS`) leaves them out.
+    #[sqlx(default)]
     command: Option<String>,
+    #[sqlx(default)]
     arguments: String,
+    #[sqlx(default)]
     environment: String,
+    #[sqlx(default)]
     ports: String,
+    #[sqlx(default)]
     labels: String,
+    #[sqlx(default)]
     operating_system: Option<String>,
     /// Read beside a page's rows (`Store::page`).
     #[sqlx(default)]
@@ -162,7 +174,7 @@ impl Store {
         &self,
         q: &super::ListQuery,
     ) -> Result<(u64, Vec<Container>), super::listing::ListError> {
-        let (count, rows) = self.page::<ContainerRow>(q, COLUMNS).await?;
+        let (count, rows) = self.page::<ContainerRow>(q, LIST_COLUMNS).await?;
         let page = rows
             .into_iter()
             .map(|r| r.split().map(|(_, _, c, _)| c))

@@ -9,6 +9,12 @@ use shipshape_model::{
 };
 use std::collections::{BTreeMap, HashMap};
 
+/// The columns of a list row.
+const LIST_COLUMNS: &str =
+    "id, uuid, image_id, sha, created, updated, last_scanned, last_used_date, size, \
+    operating_system, source, scan_status, repo_digests, \
+    sev1, sev2, sev3, sev4, sev5, containers_count, hosts_count";
+/// Every column: a list row's and the details' own.
 const COLUMNS: &str =
     "id, uuid, image_id, sha, created, updated, last_scanned, last_used_date, size, \
     operating_system, architecture, author, source, scan_status, labels, layers, repo_digests, \
@@ -27,13 +33,18 @@ struct ImageRow {
     last_used_date: Option<i64>,
     size: i64,
     operating_system: Option<String>,
-    architecture: Option<String>,
-    author: Option<String>,
     source: String,
     scan_status: Option<String>,
-    labels: String,
-    layers: String,
     repo_digests: String,
+    // The details' own columns: a list page (`LIST_COLUMNS`) leaves them out.
+    #[sqlx(default)]
+    architecture: Option<String>,
+    #[sqlx(default)]
+    author: Option<String>,
+    #[sqlx(default)]
+    labels: Option<String>,
+    #[sqlx(default)]
+    layers: Option<String>,
     #[sqlx(flatten)]
     sev: SeverityColumns,
     containers_count: i64,
@@ -106,8 +117,8 @@ impl ImageRow {
             },
             architecture: self.architecture,
             author: self.author,
-            labels: json_col(&self.labels),
-            layers: json_col(&self.layers),
+            labels: self.labels.as_deref().map(json_col).unwrap_or_default(),
+            layers: self.layers.as_deref().map(json_col).unwrap_or_default(),
         }
     }
 }
@@ -208,7 +219,7 @@ impl Store {
         &self,
         q: &super::ListQuery,
     ) -> Result<(u64, Vec<Image>), super::listing::ListError> {
-        let (count, rows) = self.page::<ImageRow>(q, COLUMNS).await?;
+        let (count, rows) = self.page::<ImageRow>(q, LIST_COLUMNS).await?;
         let page = self.with_repos(rows).await?;
         Ok((count, page.into_iter().map(|p| p.image).collect()))
     }

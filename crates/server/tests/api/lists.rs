@@ -418,6 +418,39 @@ async fn extensions_appear_only_when_asked_for() {
     }
     assert!(rows.iter().any(|s| s["updateAvailable"] == true));
     assert!(rows.iter().any(|s| s["updateAvailable"] == false));
+    // Bulk and detail objects: `vulnSummary` is an extension too, and equals the row's counts.
+    for entity in ["images", "containers"] {
+        let plain = app
+            .get_json(&t, &format!("/csapi/v1.3/{entity}/list?limit=20"))
+            .await;
+        let plain = plain["data"].as_array().unwrap();
+        assert_eq!(plain.len(), 20);
+        assert!(
+            plain.iter().all(|o| o.get("vulnSummary").is_none()),
+            "{entity}"
+        );
+        let sha = plain[0]["sha"].as_str().unwrap();
+        let detail = app
+            .get_json(&t, &format!("/csapi/v1.3/{entity}/{sha}"))
+            .await;
+        assert!(detail.get("vulnSummary").is_none(), "{entity} details");
+        let ext = app
+            .get_json(
+                &t,
+                &format!("/csapi/v1.3/{entity}/list?limit=20&include=extensions"),
+            )
+            .await;
+        for o in ext["data"].as_array().unwrap() {
+            let sha = o["sha"].as_str().unwrap();
+            let row = app
+                .get_json(&t, &format!("/csapi/v1.3/{entity}?filter=sha:{sha}"))
+                .await;
+            assert_eq!(
+                o["vulnSummary"], row["data"][0]["vulnerabilities"],
+                "{entity} {sha}"
+            );
+        }
+    }
 }
 
 #[tokio::test]
