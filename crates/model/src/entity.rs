@@ -233,6 +233,17 @@ pub struct ImageDetails {
     pub vuln_summary: Option<SeverityCounts>,
 }
 
+impl ImageDetails {
+    /// Keeps the extension fields only when the request asked for `include=extensions`
+    /// (strict SDK objects refuse keys they do not know).
+    pub fn with_extensions(mut self, extensions: bool) -> Self {
+        if !extensions {
+            self.vuln_summary = None;
+        }
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -302,6 +313,16 @@ pub struct ContainerDetails {
     /// Extension: severity counts (the list row's `vulnerabilities`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuln_summary: Option<SeverityCounts>,
+}
+
+impl ContainerDetails {
+    /// Keeps the extension fields only when the request asked for `include=extensions`.
+    pub fn with_extensions(mut self, extensions: bool) -> Self {
+        if !extensions {
+            self.vuln_summary = None;
+        }
+        self
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

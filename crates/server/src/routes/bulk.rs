@@ -92,22 +92,25 @@ pub async fn bulk_page(
         .await?;
     let more = ids.len() > limit.get() as usize;
     ids.truncate(limit.get() as usize);
-    // `vulnSummary` is an extension: strict SDK objects refuse keys they do not know.
     let extensions = q.extensions();
     let mut res = match entity {
         Entity::Image => {
-            let mut data = state.store.image_details_by_ids(&ids).await?;
-            if !extensions {
-                data.iter_mut().for_each(|d| d.vuln_summary = None);
-            }
-            json(&BulkResponse { data })
+            let data = state.store.image_details_by_ids(&ids).await?;
+            json(&BulkResponse {
+                data: data
+                    .into_iter()
+                    .map(|d| d.with_extensions(extensions))
+                    .collect(),
+            })
         }
         Entity::Container => {
-            let mut data = state.store.container_details_by_ids(&ids).await?;
-            if !extensions {
-                data.iter_mut().for_each(|d| d.vuln_summary = None);
-            }
-            json(&BulkResponse { data })
+            let data = state.store.container_details_by_ids(&ids).await?;
+            json(&BulkResponse {
+                data: data
+                    .into_iter()
+                    .map(|d| d.with_extensions(extensions))
+                    .collect(),
+            })
         }
         Entity::Sensor => {
             let view = crate::store::sensors::SensorView {

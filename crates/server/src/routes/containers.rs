@@ -74,15 +74,12 @@ pub async fn container_details(
     Path(sha): Path<String>,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    let mut d = state
+    let d = state
         .store
         .container_details(&sha)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("No container with sha or id '{sha}'.")))?;
-    if !q.extensions() {
-        d.vuln_summary = None;
-    }
-    Ok(json(&d))
+    Ok(json(&d.with_extensions(q.extensions())))
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/vuln", tag = "containers",

@@ -70,16 +70,13 @@ pub async fn image_details(
     q: RawQuery,
 ) -> Result<Response, ApiError> {
     let id = find_image(&state, &sha).await?;
-    let mut d = state
+    let d = state
         .store
         .image_details_by_ids(&[id])
         .await?
         .pop()
         .ok_or_else(|| ApiError::NotFound(format!("No image '{sha}'.")))?;
-    if !q.extensions() {
-        d.vuln_summary = None;
-    }
-    Ok(json(&d))
+    Ok(json(&d.with_extensions(q.extensions())))
 }
 
 #[utoipa::path(get, path = "/csapi/v1.3/images/{sha}/vuln", tag = "images",

@@ -11,15 +11,26 @@ use shipshape_model::{
 };
 use std::collections::HashMap;
 
-/// The columns of a list row.
-const LIST_COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, \
-    image_sha, created, updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, \
-    host_hostname, host_ip, is_root, privileged, sev1, sev2, sev3, sev4, sev5, cluster";
+/// The columns a list row shows (a macro, so both column lists below are built from it).
+macro_rules! list_columns {
+    () => {
+        "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, image_sha, created, \
+         updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, host_hostname, \
+         host_ip, is_root, privileged, sev1, sev2, sev3, sev4, sev5, cluster"
+    };
+}
+/// A list page's columns: the details' own are placeholders, so a page reads none of their
+/// text and every column is still decoded strictly.
+const LIST_COLUMNS: &str = concat!(
+    list_columns!(),
+    ", NULL AS command, '' AS arguments, '' AS environment, '' AS ports, '' AS labels, \
+     NULL AS operating_system"
+);
 /// Every column: a list row's and the details' own.
-const COLUMNS: &str = "id, uuid, container_id, sha, name, image_ref, image_id, image_uuid, \
-    image_sha, created, updated, state_changed, last_scanned, state, sensor_uuid, host_uuid, \
-    host_hostname, host_ip, is_root, privileged, sev1, sev2, sev3, sev4, sev5, cluster, command, \
-    arguments, environment, ports, labels, operating_system";
+const COLUMNS: &str = concat!(
+    list_columns!(),
+    ", command, arguments, environment, ports, labels, operating_system"
+);
 
 /// The host columns of a container row.
 #[derive(sqlx::FromRow)]
@@ -66,18 +77,11 @@ struct ContainerRow {
     #[sqlx(flatten)]
     sev: SeverityColumns,
     cluster: Option<String>,
-    // The details' own columns: a list page (`LIST_COLUMNS`) leaves them out.
-    #[sqlx(default)]
     command: Option<String>,
-    #[sqlx(default)]
     arguments: String,
-    #[sqlx(default)]
     environment: String,
-    #[sqlx(default)]
     ports: String,
-    #[sqlx(default)]
     labels: String,
-    #[sqlx(default)]
     operating_system: Option<String>,
     /// Read beside a page's rows (`Store::page`).
     #[sqlx(default)]

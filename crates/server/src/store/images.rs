@@ -9,16 +9,22 @@ use shipshape_model::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// The columns of a list row.
-const LIST_COLUMNS: &str =
-    "id, uuid, image_id, sha, created, updated, last_scanned, last_used_date, size, \
-    operating_system, source, scan_status, repo_digests, \
-    sev1, sev2, sev3, sev4, sev5, containers_count, hosts_count";
+/// The columns a list row shows (a macro, so both column lists below are built from it).
+macro_rules! list_columns {
+    () => {
+        "id, uuid, image_id, sha, created, updated, last_scanned, last_used_date, size, \
+         operating_system, source, scan_status, repo_digests, sev1, sev2, sev3, sev4, sev5, \
+         containers_count, hosts_count"
+    };
+}
+/// A list page's columns: the details' own are NULL placeholders, so a page reads none of
+/// their text and every column is still decoded strictly.
+const LIST_COLUMNS: &str = concat!(
+    list_columns!(),
+    ", NULL AS architecture, NULL AS author, NULL AS labels, NULL AS layers"
+);
 /// Every column: a list row's and the details' own.
-const COLUMNS: &str =
-    "id, uuid, image_id, sha, created, updated, last_scanned, last_used_date, size, \
-    operating_system, architecture, author, source, scan_status, labels, layers, repo_digests, \
-    sev1, sev2, sev3, sev4, sev5, containers_count, hosts_count";
+const COLUMNS: &str = concat!(list_columns!(), ", architecture, author, labels, layers");
 
 /// An image row as stored.
 #[derive(sqlx::FromRow)]
@@ -36,14 +42,10 @@ struct ImageRow {
     source: String,
     scan_status: Option<String>,
     repo_digests: String,
-    // The details' own columns: a list page (`LIST_COLUMNS`) leaves them out.
-    #[sqlx(default)]
     architecture: Option<String>,
-    #[sqlx(default)]
     author: Option<String>,
-    #[sqlx(default)]
+    /// NULL on a list page (`LIST_COLUMNS`).
     labels: Option<String>,
-    #[sqlx(default)]
     layers: Option<String>,
     #[sqlx(flatten)]
     sev: SeverityColumns,
