@@ -445,6 +445,11 @@ async fn extensions_appear_only_when_asked_for() {
             let row = app
                 .get_json(&t, &format!("/csapi/v1.3/{entity}?filter=sha:{sha}"))
                 .await;
+            assert_eq!(row["count"], 1, "{entity} {sha}");
+            assert!(
+                o["vulnSummary"]["severity5Count"].is_u64(),
+                "{entity} {sha}"
+            );
             assert_eq!(
                 o["vulnSummary"], row["data"][0]["vulnerabilities"],
                 "{entity} {sha}"
