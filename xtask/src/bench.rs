@@ -5,22 +5,13 @@
 //! the list's latency while it runs. Figures go to stdout and to
 //! `bench-out/results-<engine>.md`.
 
+use crate::server::Server;
 use crate::{cargo, sh, step, target_dir, tools};
 use anyhow::{bail, Context, Result};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const PASSWORD: &str = "bench-password-1";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn curl(args: &[&str]) -> Result<String> {
     let out = Command::new("curl")
@@ -186,26 +177,8 @@ pub fn bench(args: &[String]) -> Result<()> {
     println!("seed time: {seed_secs:.1} s");
 
     step("Starting the server");
-    let mut child = Command::new(&bin)
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &db])
-        .env("SHIPSHAPE_ADMIN_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("starting the server")?;
-    let stdout = child.stdout.take().context("server stdout")?;
-    let server = Server(child);
-    let mut base = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line?;
-        if let Some(url) = line.strip_prefix("listening on ") {
-            base = url.trim().to_string();
-            break;
-        }
-    }
-    if base.is_empty() {
-        bail!("the server did not print its URL");
-    }
+    let server = Server::start(&bin, &db, PASSWORD, &[])?;
+    let base = server.base.clone();
     let token = curl(&[
         "-X",
         "POST",

@@ -2,7 +2,9 @@
 //! missing), builds the console and the server, and runs them, the tests or the benchmarks.
 
 mod bench;
+mod contract;
 mod postgres;
+mod server;
 mod tools;
 
 use anyhow::{bail, Context, Result};
@@ -191,7 +193,7 @@ fn admin_password() -> Result<String> {
     Ok(bytes)
 }
 
-fn random_password() -> String {
+pub fn random_password() -> String {
     use std::io::Read;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 18];
@@ -221,6 +223,7 @@ fn test(args: &[String]) -> Result<()> {
         tools::ensure_browser()?;
     }
     tools::ensure_httpie()?;
+    tools::ensure_schemathesis()?;
     if with_postgres {
         postgres::ensure_server_binaries()?;
     }
@@ -262,6 +265,7 @@ fn test(args: &[String]) -> Result<()> {
         .env("SHIPSHAPE_DIST", project_root().join("dist"))
         .env_remove("SHIPSHAPE_TEST_POSTGRES_URL");
     sh(&mut t)?;
+    contract::schemathesis(&bin)?;
     if with_postgres {
         let pg = postgres::Postgres::for_tests()?;
         step("The store's unit tests and the API and QQL suites again, on PostgreSQL");

@@ -119,6 +119,32 @@ pub fn ensure_httpie() -> Result<()> {
     Ok(())
 }
 
+/// The schemathesis release the contract run is written for (its settings file and hooks).
+const SCHEMATHESIS: &str = "4.32.5";
+
+/// Schemathesis, in a virtual environment of its own (it brings many packages), for the
+/// contract run. Returns the path of its `st` command.
+pub fn ensure_schemathesis() -> Result<std::path::PathBuf> {
+    step("Checking tools: schemathesis (the contract run)");
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let venv = home.join(".local/share/shipshape/schemathesis");
+    let st = venv.join("bin").join("st");
+    let version = Command::new(&st).arg("--version").output().ok();
+    if version.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(SCHEMATHESIS)) {
+        println!("ok: schemathesis {SCHEMATHESIS}");
+        return Ok(st);
+    }
+    sh(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    sh(Command::new(venv.join("bin").join("pip")).args([
+        "install",
+        "--quiet",
+        &format!("schemathesis=={SCHEMATHESIS}"),
+    ]))?;
+    Ok(st)
+}
+
 pub fn ensure_wrk() -> Result<()> {
     if have("wrk") {
         println!("ok: wrk");

@@ -15,8 +15,21 @@ macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(ToSchema))]
         pub enum $name { $(#[serde(rename = $wire)] $variant),+ }
+
+        // Written out rather than derived, so the document lists exactly the wire names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -64,6 +77,10 @@ wire_enum!(
         Ecs = "ECS",
         Swarm = "SWARM",
     }
+);
+wire_enum!(
+    /// `include=extensions`: Shipshape's own fields are added to compatible objects.
+    Include { Extensions = "extensions" }
 );
 wire_enum!(
     /// A container's runtime state.
@@ -137,6 +154,29 @@ pub struct Sensor {
     /// Extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
+}
+
+/// A compatible object that can carry Shipshape's own fields. `EXTENSIONS` names them as they
+/// are written in JSON: the server keeps them only when a request asks for
+/// `include=extensions` (strict SDK objects refuse keys they do not know), and the OpenAPI
+/// document marks them `x-extension: true`. A field missing from the list is documented as
+/// compatible, which the contract test refuses.
+pub trait Extensible {
+    const EXTENSIONS: &'static [&'static str];
+    /// The object as sent: extension fields dropped unless `keep`.
+    fn with_extensions(self, keep: bool) -> Self;
+}
+
+impl Extensible for Sensor {
+    const EXTENSIONS: &'static [&'static str] = &["deployment", "updateAvailable", "latestVersion"];
+    fn with_extensions(mut self, keep: bool) -> Self {
+        if !keep {
+            self.deployment = None;
+            self.update_available = None;
+            self.latest_version = None;
+        }
+        self
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,11 +273,10 @@ pub struct ImageDetails {
     pub vuln_summary: Option<SeverityCounts>,
 }
 
-impl ImageDetails {
-    /// Keeps the extension fields only when the request asked for `include=extensions`
-    /// (strict SDK objects refuse keys they do not know).
-    pub fn with_extensions(mut self, extensions: bool) -> Self {
-        if !extensions {
+impl Extensible for ImageDetails {
+    const EXTENSIONS: &'static [&'static str] = &["vulnSummary"];
+    fn with_extensions(mut self, keep: bool) -> Self {
+        if !keep {
             self.vuln_summary = None;
         }
         self
@@ -315,10 +354,10 @@ pub struct ContainerDetails {
     pub vuln_summary: Option<SeverityCounts>,
 }
 
-impl ContainerDetails {
-    /// Keeps the extension fields only when the request asked for `include=extensions`.
-    pub fn with_extensions(mut self, extensions: bool) -> Self {
-        if !extensions {
+impl Extensible for ContainerDetails {
+    const EXTENSIONS: &'static [&'static str] = &["vulnSummary"];
+    fn with_extensions(mut self, keep: bool) -> Self {
+        if !keep {
             self.vuln_summary = None;
         }
         self
@@ -473,7 +512,9 @@ pub struct DeleteRequest {
     pub image_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_ids: Option<Vec<String>>,
+    /// QQL over the entity deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "qql", max_length = 4096))]
     pub filter: Option<String>,
 }
 

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Rows per page: 1–1000, default 50.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "u32")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "u32")]
 pub struct PageSize(u32);
 
 impl PageSize {
@@ -48,8 +48,8 @@ impl From<PageSize> for u32 {
 }
 
 /// A 1-based page number; `0` is treated as 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "u32")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "u32")]
 pub struct PageNumber(u32);
 
 impl PageNumber {
@@ -88,8 +88,8 @@ impl From<PageNumber> for u32 {
 }
 
 /// Rows per bulk `/list` page: 1–250, default 50.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "u32")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "u32")]
 pub struct BulkLimit(u32);
 
 impl BulkLimit {
@@ -126,6 +126,74 @@ impl From<BulkLimit> for u32 {
         p.0
     }
 }
+
+/// A bounded whole-number query parameter: read from a JSON number or from query-string text
+/// (where every value is text), checked by its `TryFrom<i64>`, and described in the OpenAPI
+/// document with the same bounds and default, so the document cannot drift from the check.
+macro_rules! bounded_param {
+    ($t:ident, $name:literal, $min:expr, $max:expr, $default:expr) => {
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        write!(f, "{} as a whole number", $name)
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<$t, E> {
+                        $t::try_from(v).map_err(E::custom)
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<$t, E> {
+                        self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$t, E> {
+                        let t = v.trim();
+                        match t.parse::<i64>() {
+                            Ok(n) => self.visit_i64(n),
+                            // Digits too many for a whole number are still a number out of range.
+                            Err(_) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
+                                self.visit_i64(i64::MAX)
+                            }
+                            Err(_) => Err(E::custom(format!(
+                                "{} must be a whole number, not '{}'",
+                                $name,
+                                t.chars().take(40).collect::<String>()
+                            ))),
+                        }
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                    .minimum(Some($min))
+                    .maximum(Some($max))
+                    .default(Some(serde_json::json!($default)))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $t {}
+    };
+}
+
+bounded_param!(
+    PageSize,
+    "pageSize",
+    PageSize::MIN,
+    PageSize::MAX,
+    PageSize::DEFAULT.0
+);
+bounded_param!(PageNumber, "pageNumber", 0, PageNumber::MAX, 1);
+bounded_param!(BulkLimit, "limit", 1, BulkLimit::MAX, BulkLimit::DEFAULT.0);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

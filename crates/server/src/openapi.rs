@@ -1,58 +1,26 @@
-//! The OpenAPI document, generated from the handlers' annotations and the model's types.
+//! The OpenAPI document at `/csapi/openapi.json`.
+//!
+//! Paths come from the router itself (`routes::documented`): each handler's `#[utoipa::path]`
+//! is registered together with its route, so an endpoint is documented by being served, under
+//! every version prefix it is served at. Parameters are the structs the handlers deserialize
+//! (`routes::params`), and schemas are the model's types. [`finish`] then writes down what
+//! holds for every operation, from the operation itself: the error answers its extractors and
+//! the store can give, `additionalProperties: false` on every object the server sends (it sends
+//! nothing else), and `x-extension: true` on Shipshape's own fields ([`Extensible`]).
 
-use crate::routes;
-use axum::response::Response;
-use shipshape_model as m;
+use shipshape_model::{self as m, Extensible};
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{AdditionalProperties, AllOfBuilder, Schema};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi};
-
-/// Query parameters of every list endpoint.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct ListParams {
-    /// QQL filter, e.g. `state:RUNNING and vulnerabilities.severity:5` (see the QQL reference);
-    /// absent or empty selects everything. A bad query answers 400 with `message` and `span`.
-    filter: Option<String>,
-    /// 1-based page number (`pageNo` is an alias; 0 means 1).
-    #[param(minimum = 0)]
-    page_number: Option<i64>,
-    /// Rows per page, 1–1000 (default 50).
-    #[param(minimum = 1, maximum = 1000)]
-    page_size: Option<i64>,
-    /// `token:asc` or `token:desc` with a sortable token (default `created:desc`).
-    sort: Option<String>,
-    /// `extensions` adds Shipshape's own fields (deployment, updateAvailable, latestVersion).
-    include: Option<String>,
-}
-
-/// Query parameters of the bulk `/list` endpoints.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct BulkParams {
-    /// Rows per page, 1–250 (default 50).
-    #[param(minimum = 1, maximum = 250)]
-    limit: Option<i64>,
-    /// QQL filter, e.g. `repo.repository:nginx`; absent or empty selects everything. A bad
-    /// query answers 400 with `message` and `span`.
-    filter: Option<String>,
-    /// Cursor from the previous page's `Link` header.
-    pagination_query: Option<String>,
-}
-
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct IncludeParam {
-    /// `extensions` adds Shipshape's own fields.
-    include: Option<String>,
-}
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
+use utoipa::{Modify, OpenApi as _, ToSchema};
 
 struct Security;
 
 impl Modify for Security {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+    fn modify(&self, openapi: &mut OpenApi) {
         let c = openapi.components.get_or_insert_with(Default::default);
         c.add_security_scheme(
             "bearer",
@@ -70,28 +38,201 @@ impl Modify for Security {
     }
 }
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "Shipshape API", description = "Qualys Container Security API (csapi v1.3) compatible, with Shipshape extensions. \
-        The list, detail and delete endpoints of sensors, images and containers are also served under /csapi/v1.1, and GET /csapi/v1.2/images."),
-    paths(
-        routes::auth::issue_token,
-        routes::sensors::list_sensors, routes::sensors::sensor_details, routes::sensors::delete_sensors,
-        routes::images::list_images, routes::images::bulk_images, routes::images::image_details, routes::images::image_vulns,
-        routes::images::image_vuln_count, routes::images::image_software, routes::images::image_association, routes::images::delete_images,
-        routes::containers::list_containers, routes::containers::bulk_containers, routes::containers::container_details,
-        routes::containers::container_vulns, routes::containers::container_vuln_count, routes::containers::container_software,
-        routes::containers::delete_containers,
-        routes::jobs::get_job,
-        routes::searches::list_searches, routes::searches::add_recent, routes::searches::save_search, routes::searches::delete_saved,
-    ),
-    components(schemas(m::ErrorBody, m::Sensor, m::Image, m::ImageDetails, m::Container, m::ContainerDetails, m::Vulnerability,
-        m::Software, m::SeverityCounts, m::Job, m::DeletionJobRef, m::DeleteRequest)),
+        Fields and endpoints marked `x-extension: true` are Shipshape's own; compatible objects carry extension fields only when \
+        the request asks for `include=extensions`. The sensors, images and containers endpoints are also served under /csapi/v1.1, \
+        and GET /csapi/v1.2/images."),
+    components(schemas(m::ErrorBody)),
     modifiers(&Security),
-    tags((name = "auth"), (name = "sensors"), (name = "images"), (name = "containers"), (name = "jobs", description = "Extension"), (name = "searches", description = "Extension: recent and saved QQL searches"))
+    tags((name = "auth"), (name = "sensors"), (name = "images"), (name = "containers"),
+         (name = "jobs", description = "Extension: the outcome of deletions"),
+         (name = "searches", description = "Extension: recent and saved QQL searches"),
+         (name = "health", description = "Extension: liveness and readiness, without auth"))
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
-pub async fn openapi_json() -> Response {
-    routes::json(&ApiDoc::openapi())
+/// The document's fixed parts; the router adds the paths.
+pub fn base() -> OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The API's objects that carry extension fields, by schema name.
+fn extensible() -> [(std::borrow::Cow<'static, str>, &'static [&'static str]); 3] {
+    [
+        (m::Sensor::name(), m::Sensor::EXTENSIONS),
+        (m::ImageDetails::name(), m::ImageDetails::EXTENSIONS),
+        (m::ContainerDetails::name(), m::ContainerDetails::EXTENSIONS),
+    ]
+}
+
+/// Paths served under an older version prefix as aliases of `/csapi/v1.3`.
+const ALIAS_PREFIXES: [&str; 2] = ["/csapi/v1.1/", "/csapi/v1.2/"];
+
+/// Completes the router's document (see the module header).
+pub fn finish(mut doc: OpenApi) -> OpenApi {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let alias = ALIAS_PREFIXES
+            .iter()
+            .find(|p| path.starts_with(*p))
+            .map(|p| p.trim_start_matches("/csapi/").trim_end_matches('/'));
+        for op in operations(item) {
+            if let Some(version) = alias {
+                // Operation ids are unique in a document; the alias keeps the original's.
+                op.operation_id = op
+                    .operation_id
+                    .take()
+                    .map(|id| format!("{id}_{}", version.replace('.', "_")));
+                op.description = Some(format!(
+                    "The /csapi/{version} alias of {}, kept for older scripts: the same operation.",
+                    path.replacen(&format!("/csapi/{version}/"), "/csapi/v1.3/", 1)
+                ));
+            }
+            add_error_answers(path, op);
+            if let Some(body) = op.request_body.as_mut() {
+                for c in body.content.values_mut() {
+                    close_content(c);
+                }
+            }
+            for (status, r) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = r {
+                    // A response's description is required; the status's name says enough.
+                    if r.description.is_empty() {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Answer")
+                            .to_string();
+                    }
+                    for c in r.content.values_mut() {
+                        close_content(c);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(c) = doc.components.as_mut() {
+        for s in c.schemas.values_mut() {
+            close(s);
+        }
+        for (name, fields) in extensible() {
+            if let Some(RefOr::T(Schema::Object(obj))) = c.schemas.get_mut(name.as_ref()) {
+                for f in fields {
+                    if let Some(p) = obj.properties.get_mut(*f) {
+                        mark_extension(p);
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
+
+fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The error answers every operation of this kind can give, from what it takes: credentials
+/// (401), path ids (404), query parameters or a body (400), the database (503, its time limit
+/// or no free connection).
+fn add_error_answers(path: &str, op: &mut Operation) {
+    let mut add = |status: &str, why: &str| {
+        if !op.responses.responses.contains_key(status) {
+            let error = ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build();
+            op.responses
+                .responses
+                .insert(status.to_string(), RefOr::T(error));
+        }
+    };
+    let takes_input = op.request_body.is_some()
+        || op.parameters.as_ref().is_some_and(|ps| {
+            ps.iter()
+                .any(|p: &Parameter| p.parameter_in == ParameterIn::Query)
+        });
+    if takes_input || path == "/auth" {
+        add(
+            "400",
+            "A parameter or the body is not valid; `details` names it, `span` marks a QQL error",
+        );
+    }
+    if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+        add("401", "Missing, wrong or expired credentials");
+    }
+    if path.contains('{') {
+        add("404", "No such object");
+    }
+    if path.starts_with("/csapi/") || path == "/auth" {
+        add(
+            "503",
+            "The query ran past the server's time limit, or the server is busy",
+        );
+    }
+}
+
+fn close_content(c: &mut Content) {
+    if let Some(s) = c.schema.as_mut() {
+        close(s);
+    }
+}
+
+/// `additionalProperties: false` on every object schema with properties, all the way down.
+fn close(s: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = s else { return };
+    match schema {
+        Schema::Object(obj) => {
+            if !obj.properties.is_empty() {
+                obj.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+            for p in obj.properties.values_mut() {
+                close(p);
+            }
+        }
+        Schema::Array(a) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut a.items {
+                close(items);
+            }
+        }
+        Schema::OneOf(o) => o.items.iter_mut().for_each(close),
+        Schema::AllOf(o) => o.items.iter_mut().for_each(close),
+        Schema::AnyOf(o) => o.items.iter_mut().for_each(close),
+        _ => {}
+    }
+}
+
+/// `x-extension: true` on a property (a bare `$ref` is wrapped in `allOf` to carry it).
+fn mark_extension(p: &mut RefOr<Schema>) {
+    let ext = || Some(ExtensionsBuilder::new().add("x-extension", true).build());
+    match p {
+        RefOr::T(Schema::Object(o)) => o.extensions = ext(),
+        RefOr::T(Schema::OneOf(o)) => o.extensions = ext(),
+        RefOr::T(Schema::AllOf(o)) => o.extensions = ext(),
+        RefOr::T(Schema::AnyOf(o)) => o.extensions = ext(),
+        RefOr::T(Schema::Array(a)) => a.extensions = ext(),
+        RefOr::Ref(r) => {
+            let mut wrapped = AllOfBuilder::new().item(RefOr::Ref(r.clone())).build();
+            wrapped.extensions = ext();
+            *p = RefOr::T(Schema::AllOf(wrapped));
+        }
+        RefOr::T(_) => {}
+    }
 }

@@ -5,17 +5,30 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 use shipshape_model::request::decode_query;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/auth", post(issue_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(issue_token))
+}
+
+/// The sign-in form, for the document: the handler reads these fields from the form (or from a
+/// JSON object with `username` and `password`) itself, to name each missing one.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AuthForm {
+    username: String,
+    password: String,
+    /// Sent by Qualys clients; ignored.
+    token: Option<bool>,
+    /// Sent by Qualys clients; ignored.
+    permissions: Option<bool>,
 }
 
 /// Form fields `username`, `password` (and `token=true`, `permissions=true`, ignored).
 #[utoipa::path(post, path = "/auth", tag = "auth",
-    request_body(content_type = "application/x-www-form-urlencoded", description = "username=…&password=…&token=true"),
+    request_body(content = AuthForm, content_type = "application/x-www-form-urlencoded", description = "username=…&password=…&token=true"),
     responses((status = 201, description = "The JWT as text/plain", content_type = "text/plain", body = String),
               (status = 401, description = "Wrong credentials", body = shipshape_model::ErrorBody)))]
 pub async fn issue_token(

@@ -6,23 +6,23 @@
 
 use crate::error::ApiError;
 use crate::routes::json;
-use crate::routes::params::{bulk_limit, RawQuery};
+use crate::routes::params::{BulkParams, RawQuery};
 use crate::store::Entity;
 use crate::AppState;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Uri};
 use axum::response::Response;
 use shipshape_model::request::percent_encode;
-use shipshape_model::BulkResponse;
+use shipshape_model::{BulkResponse, Extensible};
 
 const PREFIX: &str = "c1.";
 
-pub fn parse_cursor(q: &RawQuery) -> Result<i64, ApiError> {
-    match q.get("paginationQuery").map(str::trim) {
-        None | Some("") => Ok(0),
+pub fn parse_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
+    match cursor {
+        None => Ok(0),
         Some(c) => c
             .strip_prefix(PREFIX)
+            .filter(|n| (1..=18).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|n| n.parse::<i64>().ok())
-            .filter(|n| *n >= 0)
             .ok_or_else(|| {
                 ApiError::field(
                     "paginationQuery",
@@ -81,10 +81,12 @@ pub async fn bulk_page(
     headers: &HeaderMap,
     uri: &Uri,
     q: &RawQuery,
+    p: BulkParams,
 ) -> Result<Response, ApiError> {
-    let limit = bulk_limit(q)?;
-    let after = parse_cursor(q)?;
-    let filter = crate::routes::params::filter(entity, q, crate::store::now_ms())?;
+    let limit = p.limit.unwrap_or_default();
+    let after = parse_cursor(p.pagination_query.as_deref())?;
+    let filter =
+        crate::routes::params::parse_filter(entity, p.filter.as_deref(), crate::store::now_ms())?;
     // One more than the limit tells whether a next page exists.
     let mut ids = state
         .store
@@ -92,7 +94,7 @@ pub async fn bulk_page(
         .await?;
     let more = ids.len() > limit.get() as usize;
     ids.truncate(limit.get() as usize);
-    let extensions = q.extensions();
+    let extensions = p.include.is_some();
     let mut res = match entity {
         Entity::Image => {
             let data = state.store.image_details_by_ids(&ids).await?;

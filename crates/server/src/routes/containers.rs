@@ -4,44 +4,42 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::bulk;
 use crate::routes::json;
-use crate::routes::params::RawQuery;
+use crate::routes::params::{BulkParams, ContainerListParams, DetailParams, Params, RawQuery};
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use shipshape_model::{
-    ContainerVulnDetails, ContainerVulnResponse, ListResponse, SoftwareResponse,
+    ContainerVulnDetails, ContainerVulnResponse, Extensible, ListResponse, SoftwareResponse,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/containers",
-            get(list_containers).delete(delete_containers),
-        )
-        .route("/containers/list", get(bulk_containers))
-        .route("/containers/{sha}", get(container_details))
-        .route("/containers/{sha}/vuln", get(container_vulns))
-        .route("/containers/{sha}/vuln/count", get(container_vuln_count))
-        .route("/containers/{sha}/software", get(container_software))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_containers, delete_containers))
+        .routes(routes!(bulk_containers))
+        .routes(routes!(container_details))
+        .routes(routes!(container_vulns))
+        .routes(routes!(container_vuln_count))
+        .routes(routes!(container_software))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/containers", tag = "containers", params(crate::openapi::ListParams),
-    responses((status = 200, body = ListResponse<shipshape_model::Container>), (status = 400, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/containers", tag = "containers", params(ContainerListParams),
+    responses((status = 200, body = ListResponse<shipshape_model::Container>)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn list_containers(
     _user: AuthUser,
     State(state): State<AppState>,
-    q: RawQuery,
+    Params(p): Params<ContainerListParams>,
 ) -> Result<Response, ApiError> {
-    crate::routes::list_page(&state, Entity::Container, &q).await
+    let req = p.request(crate::store::now_ms())?;
+    crate::routes::list_page(&state, Entity::Container, req).await
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/containers/list", tag = "containers", params(crate::openapi::BulkParams),
+#[utoipa::path(get, path = "/containers/list", tag = "containers", params(BulkParams),
     responses((status = 200, body = shipshape_model::BulkResponse<shipshape_model::ContainerDetails>,
                headers(("Link" = String, description = "<next-url>;rel=next, absent on the last page")))),
     security(("bearer" = []), ("basic" = [])))]
@@ -51,8 +49,9 @@ pub async fn bulk_containers(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
+    Params(p): Params<BulkParams>,
 ) -> Result<Response, ApiError> {
-    bulk::bulk_page(&state, Entity::Container, &headers, &uri, &q).await
+    bulk::bulk_page(&state, Entity::Container, &headers, &uri, &q, p).await
 }
 
 async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiError> {
@@ -64,25 +63,25 @@ async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiEr
         .ok_or_else(|| ApiError::NotFound(format!("No container with sha or id '{sha}'.")))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}", tag = "containers",
-    params(("sha" = String, Path, description = "Full sha or 12-hex containerId")),
-    responses((status = 200, body = shipshape_model::ContainerDetails), (status = 404, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/containers/{sha}", tag = "containers",
+    params(("sha" = String, Path, description = "Full sha or 12-hex containerId"), DetailParams),
+    responses((status = 200, body = shipshape_model::ContainerDetails)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn container_details(
     _user: AuthUser,
     State(state): State<AppState>,
     Path(sha): Path<String>,
-    q: RawQuery,
+    Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
     let d = state
         .store
         .container_details(&sha)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("No container with sha or id '{sha}'.")))?;
-    Ok(json(&d.with_extensions(q.extensions())))
+    Ok(json(&d.with_extensions(p.extensions())))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/vuln", tag = "containers",
+#[utoipa::path(get, path = "/containers/{sha}/vuln", tag = "containers",
     params(("sha" = String, Path)), responses((status = 200, body = ContainerVulnResponse)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn container_vulns(
@@ -99,7 +98,7 @@ pub async fn container_vulns(
     }))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/vuln/count", tag = "containers",
+#[utoipa::path(get, path = "/containers/{sha}/vuln/count", tag = "containers",
     params(("sha" = String, Path)), responses((status = 200, body = shipshape_model::SeverityCounts)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn container_vuln_count(
@@ -111,7 +110,7 @@ pub async fn container_vuln_count(
     Ok(json(&state.store.container_counts(id).await?))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/containers/{sha}/software", tag = "containers",
+#[utoipa::path(get, path = "/containers/{sha}/software", tag = "containers",
     params(("sha" = String, Path)), responses((status = 200, body = SoftwareResponse)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn container_software(
@@ -128,9 +127,9 @@ pub async fn container_software(
     }))
 }
 
-#[utoipa::path(delete, path = "/csapi/v1.3/containers", tag = "containers",
+#[utoipa::path(delete, path = "/containers", tag = "containers",
     params(("containerIds" = Option<Vec<String>>, Query, description = "Repeated: containerIds=a&containerIds=b"),
-           ("filter" = Option<String>, Query, description = "QQL over containers")),
+           ("filter" = Option<String>, Query, format = "qql", max_length = 4096, description = "QQL over containers; give ids or a filter, not both")),
     request_body(content = Option<shipshape_model::DeleteRequest>),
     responses((status = 200, body = shipshape_model::DeletionJobRef), (status = 403, body = shipshape_model::ErrorBody)),
     security(("bearer" = []), ("basic" = [])))]

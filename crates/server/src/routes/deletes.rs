@@ -33,10 +33,18 @@ pub async fn delete_assets(
     user.require(Role::Operator)?;
     let field = ids_param(entity);
     let mut ids = query.all(field);
-    let mut filter = query.filter()?.map(str::to_string);
+    let mut filter = query.get("filter").map(str::to_string);
     if !body.iter().all(u8::is_ascii_whitespace) {
-        let req: DeleteRequest = serde_json::from_slice(&body)
-            .map_err(|e| ApiError::BadRequest(format!("The JSON body is invalid: {e}")))?;
+        let bad = |e: String| ApiError::BadRequest(format!("The JSON body is invalid: {e}"));
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
+        // Only an object: serde would also read a struct from an array of its fields.
+        if !value.is_object() {
+            return Err(bad(format!(
+                "expected an object such as {{\"{field}\": [\"…\"]}} or {{\"filter\": \"…\"}}"
+            )));
+        }
+        let req: DeleteRequest = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
         let given = match entity {
             Entity::Sensor => req.sensor_ids,
             Entity::Image => req.image_ids,

@@ -4,40 +4,43 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::bulk;
 use crate::routes::json;
-use crate::routes::params::RawQuery;
+use crate::routes::params::{BulkParams, DetailParams, ImageListParams, Params, RawQuery};
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-use shipshape_model::{ImageAssociation, ImageVulnResponse, ListResponse, SoftwareResponse};
+use shipshape_model::{
+    Extensible, ImageAssociation, ImageVulnResponse, ListResponse, SoftwareResponse,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/images", get(list_images).delete(delete_images))
-        .route("/images/list", get(bulk_images))
-        .route("/images/{sha}", get(image_details))
-        .route("/images/{sha}/vuln", get(image_vulns))
-        .route("/images/{sha}/vuln/count", get(image_vuln_count))
-        .route("/images/{sha}/software", get(image_software))
-        .route("/images/{sha}/association", get(image_association))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_images, delete_images))
+        .routes(routes!(bulk_images))
+        .routes(routes!(image_details))
+        .routes(routes!(image_vulns))
+        .routes(routes!(image_vuln_count))
+        .routes(routes!(image_software))
+        .routes(routes!(image_association))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images", tag = "images", params(crate::openapi::ListParams),
-    responses((status = 200, body = ListResponse<shipshape_model::Image>), (status = 400, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/images", tag = "images", params(ImageListParams),
+    responses((status = 200, body = ListResponse<shipshape_model::Image>)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn list_images(
     _user: AuthUser,
     State(state): State<AppState>,
-    q: RawQuery,
+    Params(p): Params<ImageListParams>,
 ) -> Result<Response, ApiError> {
-    crate::routes::list_page(&state, Entity::Image, &q).await
+    let req = p.request(crate::store::now_ms())?;
+    crate::routes::list_page(&state, Entity::Image, req).await
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images/list", tag = "images", params(crate::openapi::BulkParams),
+#[utoipa::path(get, path = "/images/list", tag = "images", params(BulkParams),
     responses((status = 200, body = shipshape_model::BulkResponse<shipshape_model::ImageDetails>,
                headers(("Link" = String, description = "<next-url>;rel=next, absent on the last page")))),
     security(("bearer" = []), ("basic" = [])))]
@@ -47,8 +50,9 @@ pub async fn bulk_images(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
+    Params(p): Params<BulkParams>,
 ) -> Result<Response, ApiError> {
-    bulk::bulk_page(&state, Entity::Image, &headers, &uri, &q).await
+    bulk::bulk_page(&state, Entity::Image, &headers, &uri, &q, p).await
 }
 
 async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {
@@ -59,15 +63,15 @@ async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images/{sha}", tag = "images",
-    params(("sha" = String, Path, description = "Full sha or 12-hex imageId")),
-    responses((status = 200, body = shipshape_model::ImageDetails), (status = 404, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/images/{sha}", tag = "images",
+    params(("sha" = String, Path, description = "Full sha or 12-hex imageId"), DetailParams),
+    responses((status = 200, body = shipshape_model::ImageDetails)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn image_details(
     _user: AuthUser,
     State(state): State<AppState>,
     Path(sha): Path<String>,
-    q: RawQuery,
+    Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
     let id = find_image(&state, &sha).await?;
     let d = state
@@ -76,11 +80,11 @@ pub async fn image_details(
         .await?
         .pop()
         .ok_or_else(|| ApiError::NotFound(format!("No image '{sha}'.")))?;
-    Ok(json(&d.with_extensions(q.extensions())))
+    Ok(json(&d.with_extensions(p.extensions())))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images/{sha}/vuln", tag = "images",
-    params(("sha" = String, Path)), responses((status = 200, body = ImageVulnResponse), (status = 404, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/images/{sha}/vuln", tag = "images",
+    params(("sha" = String, Path)), responses((status = 200, body = ImageVulnResponse)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn image_vulns(
     _user: AuthUser,
@@ -96,7 +100,7 @@ pub async fn image_vulns(
     }))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images/{sha}/vuln/count", tag = "images",
+#[utoipa::path(get, path = "/images/{sha}/vuln/count", tag = "images",
     params(("sha" = String, Path)), responses((status = 200, body = shipshape_model::SeverityCounts)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn image_vuln_count(
@@ -108,7 +112,7 @@ pub async fn image_vuln_count(
     Ok(json(&state.store.image_counts(id).await?))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images/{sha}/software", tag = "images",
+#[utoipa::path(get, path = "/images/{sha}/software", tag = "images",
     params(("sha" = String, Path)), responses((status = 200, body = SoftwareResponse)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn image_software(
@@ -132,7 +136,7 @@ pub async fn image_software(
     }))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/images/{sha}/association", tag = "images",
+#[utoipa::path(get, path = "/images/{sha}/association", tag = "images",
     params(("sha" = String, Path)), responses((status = 200, body = ImageAssociation)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn image_association(
@@ -146,9 +150,9 @@ pub async fn image_association(
     Ok(json(&ImageAssociation { containers, hosts }))
 }
 
-#[utoipa::path(delete, path = "/csapi/v1.3/images", tag = "images",
+#[utoipa::path(delete, path = "/images", tag = "images",
     params(("imageIds" = Option<Vec<String>>, Query, description = "Repeated: imageIds=a&imageIds=b"),
-           ("filter" = Option<String>, Query, description = "QQL over images")),
+           ("filter" = Option<String>, Query, format = "qql", max_length = 4096, description = "QQL over images; give ids or a filter, not both")),
     request_body(content = Option<shipshape_model::DeleteRequest>),
     responses((status = 200, body = shipshape_model::DeletionJobRef), (status = 403, body = shipshape_model::ErrorBody)),
     security(("bearer" = []), ("basic" = [])))]

@@ -6,17 +6,17 @@ use crate::routes::json;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/jobs/{id}", get(get_job))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_job))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/jobs/{id}", tag = "jobs",
+#[utoipa::path(get, path = "/jobs/{id}", tag = "jobs",
     params(("id" = String, Path, description = "deletionJobId")),
-    responses((status = 200, body = shipshape_model::Job), (status = 404, body = shipshape_model::ErrorBody)),
-    security(("bearer" = [])))]
+    responses((status = 200, body = shipshape_model::Job)),
+    security(("bearer" = []), ("basic" = [])))]
 pub async fn get_job(
     _user: AuthUser,
     State(state): State<AppState>,

@@ -27,6 +27,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Largest request body accepted (deletes by id lists are the biggest bodies).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -34,22 +36,38 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The asset endpoints, mounted under each API version.
-fn assets() -> Router<AppState> {
-    Router::new()
+fn assets() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(sensors::router())
         .merge(images::router())
         .merge(containers::router())
 }
 
-pub fn app(state: AppState) -> Router {
+/// Every documented endpoint: the router and the OpenAPI document are built together from the
+/// handlers' annotations, so a route is in the document by being in the router.
+pub fn documented() -> OpenApiRouter<AppState> {
     let v13 = assets().merge(jobs::router()).merge(searches::router());
-    let api = Router::new()
+    OpenApiRouter::with_openapi(crate::openapi::base())
         .nest("/csapi/v1.3", v13)
         .nest("/csapi/v1.1", assets())
-        .route("/csapi/v1.2/images", get(images::list_images))
-        .route("/csapi/openapi.json", get(crate::openapi::openapi_json))
+        .nest(
+            "/csapi/v1.2",
+            OpenApiRouter::new().routes(routes!(images::list_images)),
+        )
         .merge(auth::router())
-        .merge(health::router());
+        .merge(health::router())
+}
+
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = documented().split_for_parts();
+    let doc = std::sync::Arc::new(crate::openapi::finish(doc));
+    let api = api.route(
+        "/csapi/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { json(&*doc) }
+        }),
+    );
     let mut router = api.route("/csapi", get(api_not_found)).route(
         "/csapi/{*rest}",
         get(api_not_found)
@@ -151,28 +169,27 @@ pub fn json<T: serde::Serialize>(value: &T) -> Response {
 pub async fn list_page(
     state: &AppState,
     entity: crate::store::Entity,
-    q: &params::RawQuery,
+    req: params::ListRequest,
 ) -> Result<Response, crate::error::ApiError> {
     use crate::store::Entity;
     use shipshape_model::ListResponse;
-    let filter = params::filter(entity, q, crate::store::now_ms())?;
-    let lq = params::list_query(entity, q, filter)?;
+    let lq = &req.query;
     Ok(match entity {
         Entity::Sensor => {
             let release = state.store.sensor_release().await?;
             let view = crate::store::sensors::SensorView {
-                extensions: q.extensions(),
+                extensions: req.extensions,
                 latest_version: release.as_ref().map(|r| r.version.as_str()),
             };
-            let (count, data) = state.store.list_sensors(&lq, &view).await?;
+            let (count, data) = state.store.list_sensors(lq, &view).await?;
             json(&ListResponse { count, data })
         }
         Entity::Image => {
-            let (count, data) = state.store.list_images(&lq).await?;
+            let (count, data) = state.store.list_images(lq).await?;
             json(&ListResponse { count, data })
         }
         Entity::Container => {
-            let (count, data) = state.store.list_containers(&lq).await?;
+            let (count, data) = state.store.list_containers(lq).await?;
             json(&ListResponse { count, data })
         }
     })

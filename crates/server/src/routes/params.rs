@@ -1,15 +1,25 @@
-//! Query-string parsing at the edge: repeated parameters, aliases (`pageNo`), bounds, sort
-//! tokens checked against the entity's sortable columns. Bad values are 400s that name the
+//! Query parameters at the edge.
+//!
+//! Each endpoint's parameters are one struct that the handler receives through [`Params`] and
+//! that the OpenAPI document describes through its `IntoParams`: both read the same `#[serde]`
+//! names, and the bounded values (`PageSize`, `PageNumber`, `BulkLimit`, `Include`) carry their
+//! own bounds into the document, so the document cannot name a parameter the handler does not
+//! read or promise a range the handler does not check. Bad values are 400s that name the
 //! parameter.
 
 use crate::error::ApiError;
 use crate::store::{Entity, Filter, ListQuery, Sort};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use serde::de::{DeserializeOwned, IntoDeserializer, Visitor};
+use serde::Deserialize;
 use shipshape_model::request::decode_query;
-use shipshape_model::{BulkLimit, PageNumber, PageSize, SortSpec};
+use shipshape_model::{BulkLimit, Include, PageNumber, PageSize, SortSpec};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
+use utoipa::IntoParams;
 
-/// The decoded query string, in order, repeated names kept.
+/// The decoded query string, in order, repeated names kept (deletes take repeated ids; the bulk
+/// lists copy the request's parameters into their `Link`).
 #[derive(Clone, Debug, Default)]
 pub struct RawQuery(pub Vec<(String, String)>);
 
@@ -43,43 +53,218 @@ impl RawQuery {
             .collect()
     }
 
-    /// True when `include=extensions` was asked for.
+    /// `T` read from the query string: a repeated name keeps its last value; unknown names are
+    /// ignored (clients send `pageNo`, `token`, cache busters).
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let mut last: Vec<(String, String)> = Vec::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            match last.iter_mut().find(|(n, _)| n == k) {
+                Some(slot) => slot.1 = v.clone(),
+                None => last.push((k.clone(), v.clone())),
+            }
+        }
+        let map = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(
+            last.into_iter().map(|(k, v)| (k, Text(v))),
+        );
+        serde_path_to_error::deserialize(map).map_err(|e| {
+            let field = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            if field == "." || field.is_empty() {
+                ApiError::BadRequest(inner)
+            } else {
+                ApiError::field(&field, inner)
+            }
+        })
+    }
+}
+
+/// Typed query parameters (see the module header).
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, ApiError> {
+        RawQuery::from_request_parts(parts, s)
+            .await?
+            .parse()
+            .map(Params)
+    }
+}
+
+/// One query-string value: text that may stand for a number, an enum value or be absent.
+struct Text(String);
+
+impl<'de> serde::Deserializer<'de> for Text {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        v.visit_string(self.0)
+    }
+
+    /// A name given is a value given, even when empty: `pageSize=` is not a number, while
+    /// `filter=` is the empty query (everything).
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        v.visit_some(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, Self::Error> {
+        IntoDeserializer::<Self::Error>::into_deserializer(self.0)
+            .deserialize_enum(name, variants, v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+impl<'de> IntoDeserializer<'de, serde::de::value::Error> for Text {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// The format name of QQL text in the document (a custom format: clients see a string).
+pub const QQL_FORMAT: &str = "qql";
+
+/// A QQL filter's schema: text up to the parser's length limit.
+fn qql_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::Custom(QQL_FORMAT.into())))
+        .max_length(Some(shipshape_qql::MAX_LEN))
+        .description(Some(
+            "QQL filter, e.g. `state:RUNNING and vulnerabilities.severity:5` (see the QQL \
+             reference); absent or empty selects everything. Text that is not valid QQL answers \
+             400 with `message` and `span`.",
+        ))
+}
+
+/// `token:asc` / `token:desc` for every sortable token of `entity`.
+fn sort_schema(entity: Entity) -> ObjectBuilder {
+    let values: Vec<String> = crate::store::listing::sortable_tokens(entity)
+        .flat_map(|t| [format!("{t}:asc"), format!("{t}:desc")])
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .default(Some("created:desc".into()))
+        .description(Some(
+            "A sortable token and a direction (default `created:desc`).",
+        ))
+}
+
+fn sensor_sort() -> ObjectBuilder {
+    sort_schema(Entity::Sensor)
+}
+fn image_sort() -> ObjectBuilder {
+    sort_schema(Entity::Image)
+}
+fn container_sort() -> ObjectBuilder {
+    sort_schema(Entity::Container)
+}
+
+/// The parameters every list endpoint shares, once parsed.
+pub struct ListRequest {
+    pub query: ListQuery,
+    pub extensions: bool,
+}
+
+/// The parameters of `GET /sensors|images|containers`: one struct per entity, because each
+/// has its own sortable tokens.
+macro_rules! list_params {
+    ($name:ident, $entity:expr, $sort:ident) => {
+        #[derive(Debug, Default, Deserialize, IntoParams)]
+        #[serde(rename_all = "camelCase")]
+        #[into_params(parameter_in = Query)]
+        pub struct $name {
+            #[param(schema_with = qql_schema)]
+            pub filter: Option<String>,
+            /// 1-based page number; 0 means 1.
+            #[param(inline)]
+            pub page_number: Option<PageNumber>,
+            /// The older name of `pageNumber`, still accepted (`pageNumber` wins).
+            #[param(inline)]
+            pub page_no: Option<PageNumber>,
+            /// Rows per page.
+            #[param(inline)]
+            pub page_size: Option<PageSize>,
+            #[param(schema_with = $sort)]
+            pub sort: Option<String>,
+            /// `extensions` adds Shipshape's own fields (marked `x-extension`).
+            #[param(inline)]
+            pub include: Option<Include>,
+        }
+
+        impl $name {
+            pub fn request(self, now_ms: i64) -> Result<ListRequest, ApiError> {
+                let filter = parse_filter($entity, self.filter.as_deref(), now_ms)?;
+                let sort = match self.sort.as_deref() {
+                    None => Sort::default_for($entity),
+                    Some(s) => {
+                        let spec = s
+                            .parse::<SortSpec>()
+                            .map_err(|e| ApiError::field("sort", e))?;
+                        Sort::new($entity, &spec).map_err(|e| ApiError::field("sort", e))?
+                    }
+                };
+                Ok(ListRequest {
+                    query: ListQuery {
+                        filter,
+                        sort,
+                        page: self.page_number.or(self.page_no).unwrap_or_default(),
+                        size: self.page_size.unwrap_or_default(),
+                    },
+                    extensions: self.include.is_some(),
+                })
+            }
+        }
+    };
+}
+
+list_params!(SensorListParams, Entity::Sensor, sensor_sort);
+list_params!(ImageListParams, Entity::Image, image_sort);
+list_params!(ContainerListParams, Entity::Container, container_sort);
+
+/// The parameters of the bulk `/images/list` and `/containers/list`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct BulkParams {
+    /// Rows per page.
+    #[param(inline)]
+    pub limit: Option<BulkLimit>,
+    #[param(schema_with = qql_schema)]
+    pub filter: Option<String>,
+    /// The cursor from the previous page's `Link` header (opaque: take it from there).
+    #[param(pattern = r"^c1\.[0-9]{1,18}$")]
+    pub pagination_query: Option<String>,
+    /// `extensions` adds Shipshape's own fields (marked `x-extension`).
+    #[param(inline)]
+    pub include: Option<Include>,
+}
+
+/// The parameter of detail endpoints.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct DetailParams {
+    /// `extensions` adds Shipshape's own fields (marked `x-extension`).
+    #[param(inline)]
+    pub include: Option<Include>,
+}
+
+impl DetailParams {
     pub fn extensions(&self) -> bool {
-        self.all("include")
-            .iter()
-            .any(|v| v.eq_ignore_ascii_case("extensions"))
+        self.include.is_some()
     }
-
-    /// The `filter` parameter. Its length limit is the QQL parser's, whose error carries a span.
-    pub fn filter(&self) -> Result<Option<&str>, ApiError> {
-        Ok(self.get("filter"))
-    }
-}
-
-/// A whole number from a query parameter, or a 400 that names it.
-pub fn int_param(q: &RawQuery, name: &str) -> Result<Option<i64>, ApiError> {
-    match q.get(name).map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
-            ApiError::field(
-                name,
-                format!("must be a whole number, not '{}'", truncate(v, 40)),
-            )
-        }),
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() > n {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
-/// The `filter` parameter parsed for `entity`, with relative dates resolved at `now_ms`.
-pub fn filter(entity: Entity, q: &RawQuery, now_ms: i64) -> Result<Filter, ApiError> {
-    parse_filter(entity, q.filter()?, now_ms)
 }
 
 /// QQL for `entity`, or a 400 with the parser's sentence and span.
@@ -91,42 +276,4 @@ pub fn parse_filter(entity: Entity, text: Option<&str>, now_ms: i64) -> Result<F
             end: e.span.end,
         },
     })
-}
-
-/// `filter`, `pageNumber`/`pageNo`, `pageSize`, `sort` of a list request.
-pub fn list_query(entity: Entity, q: &RawQuery, filter: Filter) -> Result<ListQuery, ApiError> {
-    let size = match int_param(q, "pageSize")? {
-        Some(v) => PageSize::try_from(v).map_err(|e| ApiError::field("pageSize", e))?,
-        None => PageSize::default(),
-    };
-    let page_value = match int_param(q, "pageNumber")? {
-        Some(v) => Some(v),
-        None => int_param(q, "pageNo")?,
-    };
-    let page = match page_value {
-        Some(v) => PageNumber::try_from(v).map_err(|e| ApiError::field("pageNumber", e))?,
-        None => PageNumber::default(),
-    };
-    let sort = match q.get("sort").map(str::trim) {
-        None | Some("") => Sort::default_for(entity),
-        Some(s) => {
-            let spec = s
-                .parse::<SortSpec>()
-                .map_err(|e| ApiError::field("sort", e))?;
-            Sort::new(entity, &spec).map_err(|e| ApiError::field("sort", e))?
-        }
-    };
-    Ok(ListQuery {
-        filter,
-        sort,
-        page,
-        size,
-    })
-}
-
-pub fn bulk_limit(q: &RawQuery) -> Result<BulkLimit, ApiError> {
-    match int_param(q, "limit")? {
-        Some(v) => BulkLimit::try_from(v).map_err(|e| ApiError::field("limit", e)),
-        None => Ok(BulkLimit::default()),
-    }
 }

@@ -4,36 +4,51 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
-use crate::routes::params::RawQuery;
+use crate::routes::params::Params;
 use crate::store::searches::SavedSearch;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::Router;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/searches", get(list_searches))
-        .route("/searches/recent", post(add_recent))
-        .route("/searches/saved", post(save_search))
-        .route("/searches/saved/{id}", delete(delete_saved))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_searches))
+        .routes(routes!(add_recent))
+        .routes(routes!(save_search))
+        .routes(routes!(delete_saved))
 }
 
-/// `sensors`, `images` or `containers` → the QQL entity.
-fn entity(name: &str) -> Result<(&'static str, shipshape_qql::Entity), ApiError> {
-    match name {
-        "sensors" => Ok(("sensors", shipshape_qql::Entity::Sensor)),
-        "images" => Ok(("images", shipshape_qql::Entity::Image)),
-        "containers" => Ok(("containers", shipshape_qql::Entity::Container)),
-        other => Err(ApiError::field(
-            "entity",
-            format!("must be sensors, images or containers, not '{other}'"),
-        )),
+/// Which list a search belongs to.
+#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchEntity {
+    Sensors,
+    Images,
+    Containers,
+}
+
+impl SearchEntity {
+    fn parts(self) -> (&'static str, shipshape_qql::Entity) {
+        match self {
+            SearchEntity::Sensors => ("sensors", shipshape_qql::Entity::Sensor),
+            SearchEntity::Images => ("images", shipshape_qql::Entity::Image),
+            SearchEntity::Containers => ("containers", shipshape_qql::Entity::Container),
+        }
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchesParams {
+    /// The list whose searches to return.
+    #[param(inline)]
+    entity: SearchEntity,
 }
 
 fn check_query(e: shipshape_qql::Entity, query: &str) -> Result<String, ApiError> {
@@ -59,32 +74,39 @@ pub struct Searches {
     saved: Vec<SavedSearch>,
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/searches", tag = "searches",
-    params(("entity" = String, Query, description = "sensors, images or containers")),
+#[utoipa::path(get, path = "/searches", tag = "searches", params(SearchesParams),
     responses((status = 200, body = Searches)), security(("bearer" = []), ("basic" = [])))]
 pub async fn list_searches(
     user: AuthUser,
     State(state): State<AppState>,
-    q: RawQuery,
+    Params(p): Params<SearchesParams>,
 ) -> Result<Response, ApiError> {
-    let (name, _) = entity(q.get("entity").unwrap_or(""))?;
+    let (name, _) = p.entity.parts();
     let recent = state.store.recent_searches(&user.name, name).await?;
     let saved = state.store.saved_searches(&user.name, name).await?;
     Ok(json(&Searches { recent, saved }))
 }
 
-#[derive(Deserialize)]
+/// A search just run.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RecentBody {
-    entity: String,
+pub struct RecentBody {
+    entity: SearchEntity,
+    /// Valid QQL for the entity.
+    #[schema(min_length = 1, max_length = 4096, format = "qql")]
     query: String,
 }
 
-#[derive(Deserialize)]
+/// A search to keep under a name.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SaveBody {
-    entity: String,
+pub struct SaveBody {
+    entity: SearchEntity,
+    /// 1 to 100 characters, not all spaces; unique per user and entity.
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     name: String,
+    /// Valid QQL for the entity.
+    #[schema(min_length = 1, max_length = 4096, format = "qql")]
     query: String,
 }
 
@@ -93,16 +115,15 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
         .map_err(|e| ApiError::BadRequest(format!("The JSON body is invalid: {e}")))
 }
 
-#[utoipa::path(post, path = "/csapi/v1.3/searches/recent", tag = "searches",
-    request_body(content = String, description = "{\"entity\": \"containers\", \"query\": \"state:RUNNING\"}"),
-    responses((status = 204), (status = 400, body = shipshape_model::ErrorBody)), security(("bearer" = []), ("basic" = [])))]
+#[utoipa::path(post, path = "/searches/recent", tag = "searches", request_body = RecentBody,
+    responses((status = 204, description = "Kept")), security(("bearer" = []), ("basic" = [])))]
 pub async fn add_recent(
     user: AuthUser,
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: RecentBody = parse_body(&body)?;
-    let (name, e) = entity(&b.entity)?;
+    let (name, e) = b.entity.parts();
     let query = check_query(e, &b.query)?;
     state
         .store
@@ -111,9 +132,8 @@ pub async fn add_recent(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[utoipa::path(post, path = "/csapi/v1.3/searches/saved", tag = "searches",
-    request_body(content = String, description = "{\"entity\": \"containers\", \"name\": \"Root containers\", \"query\": \"isRoot:true\"}"),
-    responses((status = 201, body = SavedSearch), (status = 400, body = shipshape_model::ErrorBody), (status = 409, body = shipshape_model::ErrorBody)),
+#[utoipa::path(post, path = "/searches/saved", tag = "searches", request_body = SaveBody,
+    responses((status = 201, body = SavedSearch), (status = 409, body = shipshape_model::ErrorBody)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn save_search(
     user: AuthUser,
@@ -121,7 +141,7 @@ pub async fn save_search(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: SaveBody = parse_body(&body)?;
-    let (name, e) = entity(&b.entity)?;
+    let (name, e) = b.entity.parts();
     let title = b.name.trim();
     if title.is_empty() || title.chars().count() > 100 {
         return Err(ApiError::field("name", "must have 1 to 100 characters"));
@@ -129,13 +149,10 @@ pub async fn save_search(
     let query = check_query(e, &b.query)?;
     if state.store.saved_search_count(&user.name, name).await? >= crate::store::searches::SAVED_MAX
     {
-        return Err(ApiError::field(
-            "name",
-            format!(
-                "you already keep {} saved searches for {name}",
-                crate::store::searches::SAVED_MAX
-            ),
-        ));
+        return Err(ApiError::Conflict(format!(
+            "You already keep {} saved searches for {name}; delete one first.",
+            crate::store::searches::SAVED_MAX
+        )));
     }
     match state
         .store
@@ -153,8 +170,8 @@ pub async fn save_search(
     }
 }
 
-#[utoipa::path(delete, path = "/csapi/v1.3/searches/saved/{id}", tag = "searches",
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = shipshape_model::ErrorBody)),
+#[utoipa::path(delete, path = "/searches/saved/{id}", tag = "searches",
+    params(("id" = String, Path)), responses((status = 204, description = "Deleted")),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn delete_saved(
     user: AuthUser,

@@ -3,49 +3,48 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
-use crate::routes::params::RawQuery;
+use crate::routes::params::{DetailParams, Params, RawQuery, SensorListParams};
 use crate::store::sensors::SensorView;
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use shipshape_model::ListResponse;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sensors", get(list_sensors).delete(delete_sensors))
-        .route("/sensors/{uuid}", get(sensor_details))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sensors, delete_sensors))
+        .routes(routes!(sensor_details))
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/sensors", tag = "sensors",
-    params(crate::openapi::ListParams),
-    responses((status = 200, description = "A page of sensors", body = ListResponse<shipshape_model::Sensor>),
-              (status = 400, body = shipshape_model::ErrorBody), (status = 401, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/sensors", tag = "sensors", params(SensorListParams),
+    responses((status = 200, description = "A page of sensors", body = ListResponse<shipshape_model::Sensor>)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn list_sensors(
     _user: AuthUser,
     State(state): State<AppState>,
-    q: RawQuery,
+    Params(p): Params<SensorListParams>,
 ) -> Result<Response, ApiError> {
-    crate::routes::list_page(&state, Entity::Sensor, &q).await
+    let req = p.request(crate::store::now_ms())?;
+    crate::routes::list_page(&state, Entity::Sensor, req).await
 }
 
-#[utoipa::path(get, path = "/csapi/v1.3/sensors/{uuid}", tag = "sensors",
-    params(("uuid" = String, Path, description = "Sensor uuid or sensorId"), crate::openapi::IncludeParam),
-    responses((status = 200, body = shipshape_model::Sensor), (status = 404, body = shipshape_model::ErrorBody)),
+#[utoipa::path(get, path = "/sensors/{uuid}", tag = "sensors",
+    params(("uuid" = String, Path, description = "Sensor uuid or sensorId"), DetailParams),
+    responses((status = 200, body = shipshape_model::Sensor)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn sensor_details(
     _user: AuthUser,
     State(state): State<AppState>,
     Path(uuid): Path<String>,
-    q: RawQuery,
+    Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
     let release = state.store.sensor_release().await?;
     let view = SensorView {
-        extensions: q.extensions(),
+        extensions: p.extensions(),
         latest_version: release.as_ref().map(|r| r.version.as_str()),
     };
     match state.store.sensor_by_uuid(uuid.trim(), &view).await? {
@@ -54,9 +53,9 @@ pub async fn sensor_details(
     }
 }
 
-#[utoipa::path(delete, path = "/csapi/v1.3/sensors", tag = "sensors",
+#[utoipa::path(delete, path = "/sensors", tag = "sensors",
     params(("sensorIds" = Option<Vec<String>>, Query, description = "Repeated: sensorIds=a&sensorIds=b"),
-           ("filter" = Option<String>, Query, description = "QQL over sensors")),
+           ("filter" = Option<String>, Query, format = "qql", max_length = 4096, description = "QQL over sensors; give ids or a filter, not both")),
     request_body(content = Option<shipshape_model::DeleteRequest>, description = "{\"sensorIds\": […]} or {\"filter\": \"…\"}"),
     responses((status = 200, body = shipshape_model::DeletionJobRef), (status = 403, body = shipshape_model::ErrorBody)),
     security(("bearer" = []), ("basic" = [])))]

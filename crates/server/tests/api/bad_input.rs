@@ -68,7 +68,7 @@ async fn bad_query_values_are_400_naming_the_parameter() {
         ),
         ("/csapi/v1.3/sensors?pageNumber=-1", "pageNumber"),
         ("/csapi/v1.3/sensors?pageNumber=ten", "pageNumber"),
-        ("/csapi/v1.3/sensors?pageNo=99999999999", "pageNumber"),
+        ("/csapi/v1.3/sensors?pageNo=99999999999", "pageNo"),
         ("/csapi/v1.3/sensors?pageSize=%00", "pageSize"),
     ];
     for (path, field) in cases {

@@ -7,6 +7,7 @@ mod common;
 mod auth;
 mod bad_input;
 mod cli;
+mod contract;
 mod deletes;
 mod details;
 mod lifecycle;
