@@ -115,7 +115,7 @@ fn body(i: ImageDetails) -> AnyView {
 /// Containers and hosts that use the image (its own request, so the page shows the rest first).
 #[component]
 fn Association(sha: String) -> impl IntoView {
-    let spec = requests::sub("images", &sha, "association").param("include", "extensions");
+    let spec = requests::sub("images", &sha, "association");
     let loader = load(move || spec.clone(), decode_json::<ImageAssociation>);
     move || match loader.state.get() {
         Load::Loading => view! { <div class="skeleton skeleton-line"></div> }.into_any(),
