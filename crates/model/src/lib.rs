@@ -5,6 +5,7 @@
 
 pub mod entity;
 pub mod error;
+pub mod grid;
 pub mod job;
 pub mod paging;
 pub mod request;
