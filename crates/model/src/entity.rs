@@ -493,6 +493,25 @@ pub struct ImageAssociation {
     pub hosts: Vec<HostRef>,
 }
 
+/// `GET /{entity}/aggregate` (extension): the rows matching a filter, counted per value of a
+/// token (most rows first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AggregateResponse {
+    /// How many rows match the filter (rows without a value are in no group; a row may be in
+    /// several groups of a collection token).
+    pub total: u64,
+    pub groups: Vec<AggregateGroup>,
+}
+
+/// One group: a value of the token, as QQL writes it, and how many matching rows have it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AggregateGroup {
+    pub key: String,
+    pub count: u64,
+}
+
 /// `{"deletionJobId": "<uuid>"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

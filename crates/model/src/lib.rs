@@ -19,7 +19,7 @@ pub mod version;
 pub use entity::*;
 pub use error::{ErrorBody, FieldProblem, Span};
 pub use job::{Job, JobStatus};
-pub use paging::{BulkLimit, PageNumber, PageSize, SortOrder, SortSpec};
+pub use paging::{BulkLimit, GroupLimit, PageNumber, PageSize, SortOrder, SortSpec};
 pub use request::{Body, Method, RequestSpec};
 pub use role::Role;
 pub use severity::SeverityCounts;

@@ -127,6 +127,46 @@ impl From<BulkLimit> for u32 {
     }
 }
 
+/// Groups per aggregate answer: 1–100, default 10.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "u32")]
+pub struct GroupLimit(u32);
+
+impl GroupLimit {
+    pub const MAX: u32 = 100;
+    pub const DEFAULT: GroupLimit = GroupLimit(10);
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for GroupLimit {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl TryFrom<i64> for GroupLimit {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        if (1..=i64::from(Self::MAX)).contains(&v) {
+            Ok(Self(v as u32))
+        } else {
+            Err(format!(
+                "limit must be between 1 and {}, not {v}",
+                Self::MAX
+            ))
+        }
+    }
+}
+
+impl From<GroupLimit> for u32 {
+    fn from(p: GroupLimit) -> u32 {
+        p.0
+    }
+}
+
 /// A bounded whole-number query parameter: read from a JSON number or from query-string text
 /// (where every value is text), checked by its `TryFrom<i64>`, and described in the OpenAPI
 /// document with the same bounds and default, so the document cannot drift from the check.
@@ -194,6 +234,13 @@ bounded_param!(
 );
 bounded_param!(PageNumber, "pageNumber", 0, PageNumber::MAX, 1);
 bounded_param!(BulkLimit, "limit", 1, BulkLimit::MAX, BulkLimit::DEFAULT.0);
+bounded_param!(
+    GroupLimit,
+    "limit",
+    1,
+    GroupLimit::MAX,
+    GroupLimit::DEFAULT.0
+);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -48,6 +48,7 @@ impl Modify for Security {
     modifiers(&Security),
     tags((name = "auth"), (name = "sensors"), (name = "images"), (name = "containers"),
          (name = "jobs", description = "Extension: the outcome of deletions"),
+         (name = "dashboards", description = "Extension: counts per group for the dashboard's widgets"),
          (name = "searches", description = "Extension: recent and saved QQL searches"),
          (name = "health", description = "Extension: liveness and readiness, without auth"))
 )]

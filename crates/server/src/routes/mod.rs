@@ -1,6 +1,7 @@
 //! HTTP routes. Each feature owns its router; `app` merges them with the layers every request
 //! goes through.
 
+pub mod aggregate;
 pub mod auth;
 pub mod bulk;
 pub mod containers;
@@ -46,7 +47,10 @@ fn assets() -> OpenApiRouter<AppState> {
 /// Every documented endpoint: the router and the OpenAPI document are built together from the
 /// handlers' annotations, so a route is in the document by being in the router.
 pub fn documented() -> OpenApiRouter<AppState> {
-    let v13 = assets().merge(jobs::router()).merge(searches::router());
+    let v13 = assets()
+        .merge(aggregate::router())
+        .merge(jobs::router())
+        .merge(searches::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest("/csapi/v1.3", v13)
         .nest("/csapi/v1.1", assets())

@@ -69,10 +69,15 @@ impl RawQuery {
         serde_path_to_error::deserialize(map).map_err(|e| {
             let field = e.path().to_string();
             let inner = e.into_inner().to_string();
-            if field == "." || field.is_empty() {
-                ApiError::BadRequest(inner)
-            } else {
-                ApiError::field(&field, inner)
+            // A missing parameter is reported at the top, with its name in backticks.
+            let missing = inner
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_string());
+            match missing {
+                Some(name) => ApiError::field(&name, "is required"),
+                None if field == "." || field.is_empty() => ApiError::BadRequest(inner),
+                None => ApiError::field(&field, inner),
             }
         })
     }
@@ -135,7 +140,7 @@ impl<'de> IntoDeserializer<'de, serde::de::value::Error> for Text {
 pub const QQL_FORMAT: &str = "qql";
 
 /// A QQL filter's schema: text up to the parser's length limit.
-fn qql_schema() -> ObjectBuilder {
+pub fn qql_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::Custom(QQL_FORMAT.into())))

@@ -16,6 +16,7 @@
 //! pool of their own, and list-type reads take a permit from a semaphore smaller than the
 //! pool, so neither can take every connection from the others.
 
+pub mod aggregate;
 pub mod audit;
 pub mod bulk;
 pub mod containers;

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod aggregate;
 mod auth;
 mod bad_input;
 mod cli;
