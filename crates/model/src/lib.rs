@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP servers, databases or the DOM: the console and the server both
 //! depend on this crate so that they agree on shapes and verdicts.
 
+pub mod dashboard;
 pub mod entity;
 pub mod error;
 pub mod grid;
@@ -16,6 +17,7 @@ pub mod snippet;
 pub mod time;
 pub mod version;
 
+pub use dashboard::{Dashboard, DashboardInfo, Widget, WidgetEntity, WidgetKind};
 pub use entity::*;
 pub use error::{ErrorBody, FieldProblem, Span};
 pub use job::{Job, JobStatus};

@@ -92,6 +92,17 @@ pub struct TokenDef {
     pub description: &'static str,
 }
 
+impl TokenDef {
+    /// Whether rows can be counted per value of this token (a dashboard's `groupBy`): keyword,
+    /// boolean, number and text tokens; not dates, not `label:key=value`.
+    pub fn groupable(&self) -> bool {
+        matches!(
+            self.ty,
+            TokenType::Keyword(_) | TokenType::Boolean | TokenType::Number { .. } | TokenType::Text
+        )
+    }
+}
+
 const CONTAINER_STATES: &[&str] = &[
     "RUNNING", "STOPPED", "PAUSED", "DELETED", "CREATED", "UNKNOWN",
 ];

@@ -26,6 +26,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     PreconditionFailed(String),
+    /// A change that must name the version it replaces (`If-Match`) did not.
+    #[error("{0}")]
+    PreconditionRequired(String),
     /// The database work of the request ran past its time limit, or no connection came free.
     #[error("{0}")]
     Unavailable(String),
@@ -86,6 +89,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

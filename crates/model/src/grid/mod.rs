@@ -19,15 +19,22 @@ pub const MAX_Y: u32 = 10_000;
 
 /// A widget's place: column `x`, row `y`, `w` columns wide, `h` rows high.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Layout {
+    #[cfg_attr(feature = "openapi", schema(maximum = 23))]
     pub x: u32,
+    #[cfg_attr(feature = "openapi", schema(maximum = 10000))]
     pub y: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 24))]
     pub w: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 48))]
     pub h: u32,
     #[serde(default = "one", skip_serializing_if = "is_one")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 24))]
     pub min_w: u32,
     #[serde(default = "one", skip_serializing_if = "is_one")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 48))]
     pub min_h: u32,
 }
 

@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod auth;
 pub mod bulk;
 pub mod containers;
+pub mod dashboards;
 pub mod deletes;
 pub mod health;
 pub mod images;
@@ -49,6 +50,7 @@ fn assets() -> OpenApiRouter<AppState> {
 pub fn documented() -> OpenApiRouter<AppState> {
     let v13 = assets()
         .merge(aggregate::router())
+        .merge(dashboards::router())
         .merge(jobs::router())
         .merge(searches::router());
     OpenApiRouter::with_openapi(crate::openapi::base())

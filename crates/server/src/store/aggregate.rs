@@ -29,10 +29,12 @@ pub struct GroupRow {
 }
 
 /// The tokens of `entity` that can be grouped by, in the catalogue's order.
+/// The tokens of `entity` that can be grouped by (`TokenDef::groupable`), in the catalogue's
+/// order.
 pub fn groupable_tokens(entity: Entity) -> impl Iterator<Item = &'static str> {
     shipshape_qql::catalogue(super::filter::qql_entity(entity))
         .iter()
-        .filter(move |d| group_expr(Dialect(Engine::Sqlite), entity, d.name).is_some())
+        .filter(|d| d.groupable())
         .map(|d| d.name)
 }
 
@@ -47,7 +49,7 @@ enum Grouping {
 fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
     let def = shipshape_qql::catalogue(super::filter::qql_entity(entity))
         .iter()
-        .find(|t| t.name == token)?;
+        .find(|t| t.name == token && t.groupable())?;
     let as_text = |expr: &str| -> Option<String> {
         Some(match def.ty {
             TokenType::Keyword(_) | TokenType::Text => expr.to_string(),
@@ -98,12 +100,21 @@ fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
                 key: as_text(&inner)?,
             })
         }
+        // `vulnerabilities.cveids`: each CVE id of the image's findings.
         Target::InSet {
+            key,
+            select,
             from: From::VulnCves,
+            inner,
             ..
-        }
-        | Target::LabelPair { .. }
-        | Target::Unknown => None,
+        } => Some(Grouping::Key {
+            join: format!(
+                " JOIN image_vulns v ON {select} = {key} JOIN vuln_defs d ON d.qid = v.qid, {}",
+                d.json_each_text("d.cveids")
+            ),
+            key: as_text(inner)?,
+        }),
+        Target::LabelPair { .. } | Target::Unknown => None,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod bulk;
 pub mod containers;
+pub mod dashboards;
 pub mod db;
 pub mod derive;
 pub mod filter;

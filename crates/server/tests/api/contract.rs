@@ -371,12 +371,25 @@ impl Fleet {
             .unwrap();
         let job = job["deletionJobId"].as_str().unwrap().to_string();
         app.wait_job(t, &job).await;
+        let dashboard: Value = app
+            .client
+            .post(app.url("/csapi/v1.3/dashboards"))
+            .bearer_auth(t)
+            .json(&crate::dashboards::sample("Contract"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let dashboard = dashboard["id"].as_str().unwrap().to_string();
         Fleet {
             values: BTreeMap::from([
                 ("images", image),
                 ("containers", container),
                 ("sensors", sensor),
                 ("jobs", job),
+                ("dashboards", dashboard),
             ]),
         }
     }

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod contract;
+mod dashboards;
 mod deletes;
 mod details;
 mod lifecycle;
