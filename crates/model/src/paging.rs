@@ -3,170 +3,6 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Rows per page: 1–1000, default 50.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(into = "u32")]
-pub struct PageSize(u32);
-
-impl PageSize {
-    pub const MIN: u32 = 1;
-    pub const MAX: u32 = 1000;
-    pub const DEFAULT: PageSize = PageSize(50);
-    /// The sizes the console offers.
-    pub const CHOICES: [u32; 5] = [25, 50, 100, 250, 1000];
-
-    pub fn get(self) -> u32 {
-        self.0
-    }
-}
-
-impl Default for PageSize {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
-}
-
-impl TryFrom<i64> for PageSize {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        if (i64::from(Self::MIN)..=i64::from(Self::MAX)).contains(&v) {
-            Ok(Self(v as u32))
-        } else {
-            Err(format!(
-                "pageSize must be between {} and {}, not {v}",
-                Self::MIN,
-                Self::MAX
-            ))
-        }
-    }
-}
-
-impl From<PageSize> for u32 {
-    fn from(p: PageSize) -> u32 {
-        p.0
-    }
-}
-
-/// A 1-based page number; `0` is treated as 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(into = "u32")]
-pub struct PageNumber(u32);
-
-impl PageNumber {
-    pub const FIRST: PageNumber = PageNumber(1);
-    /// Deeper pages than this are refused: nobody pages a million rows 50 at a time, and the
-    /// bulk `/list` endpoints exist for that.
-    pub const MAX: u32 = 1_000_000;
-
-    pub fn get(self) -> u32 {
-        self.0
-    }
-}
-
-impl Default for PageNumber {
-    fn default() -> Self {
-        Self::FIRST
-    }
-}
-
-impl TryFrom<i64> for PageNumber {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        match v {
-            0 => Ok(Self(1)),
-            1.. if v <= i64::from(Self::MAX) => Ok(Self(v as u32)),
-            _ if v < 0 => Err(format!("pageNumber must be 1 or more, not {v}")),
-            _ => Err(format!("pageNumber must be at most {}, not {v}", Self::MAX)),
-        }
-    }
-}
-
-impl From<PageNumber> for u32 {
-    fn from(p: PageNumber) -> u32 {
-        p.0
-    }
-}
-
-/// Rows per bulk `/list` page: 1–250, default 50.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(into = "u32")]
-pub struct BulkLimit(u32);
-
-impl BulkLimit {
-    pub const MAX: u32 = 250;
-    pub const DEFAULT: BulkLimit = BulkLimit(50);
-
-    pub fn get(self) -> u32 {
-        self.0
-    }
-}
-
-impl Default for BulkLimit {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
-}
-
-impl TryFrom<i64> for BulkLimit {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        if (1..=i64::from(Self::MAX)).contains(&v) {
-            Ok(Self(v as u32))
-        } else {
-            Err(format!(
-                "limit must be between 1 and {}, not {v}",
-                Self::MAX
-            ))
-        }
-    }
-}
-
-impl From<BulkLimit> for u32 {
-    fn from(p: BulkLimit) -> u32 {
-        p.0
-    }
-}
-
-/// Groups per aggregate answer: 1–100, default 10.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(into = "u32")]
-pub struct GroupLimit(u32);
-
-impl GroupLimit {
-    pub const MAX: u32 = 100;
-    pub const DEFAULT: GroupLimit = GroupLimit(10);
-
-    pub fn get(self) -> u32 {
-        self.0
-    }
-}
-
-impl Default for GroupLimit {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
-}
-
-impl TryFrom<i64> for GroupLimit {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        if (1..=i64::from(Self::MAX)).contains(&v) {
-            Ok(Self(v as u32))
-        } else {
-            Err(format!(
-                "limit must be between 1 and {}, not {v}",
-                Self::MAX
-            ))
-        }
-    }
-}
-
-impl From<GroupLimit> for u32 {
-    fn from(p: GroupLimit) -> u32 {
-        p.0
-    }
-}
-
 /// A bounded whole-number query parameter: read from a JSON number or from query-string text
 /// (where every value is text), checked by its `TryFrom<i64>`, and described in the OpenAPI
 /// document with the same bounds and default, so the document cannot drift from the check.
@@ -225,22 +61,117 @@ macro_rules! bounded_param {
     };
 }
 
-bounded_param!(
-    PageSize,
-    "pageSize",
-    PageSize::MIN,
-    PageSize::MAX,
-    PageSize::DEFAULT.0
+/// A whole number in `MIN..=MAX` with a default, named `$name` in its errors and in the
+/// OpenAPI document (through [`bounded_param!`]).
+macro_rules! ranged {
+    ($(#[$m:meta])* $t:ident, $name:literal, $min:literal..=$max:literal, default $default:literal) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+        #[serde(into = "u32")]
+        pub struct $t(u32);
+
+        impl $t {
+            pub const MIN: u32 = $min;
+            pub const MAX: u32 = $max;
+            pub const DEFAULT: $t = $t($default);
+
+            pub fn get(self) -> u32 {
+                self.0
+            }
+        }
+
+        impl Default for $t {
+            fn default() -> Self {
+                Self::DEFAULT
+            }
+        }
+
+        impl TryFrom<i64> for $t {
+            type Error = String;
+            fn try_from(v: i64) -> Result<Self, String> {
+                if (i64::from(Self::MIN)..=i64::from(Self::MAX)).contains(&v) {
+                    Ok(Self(v as u32))
+                } else {
+                    Err(format!(
+                        "{} must be between {} and {}, not {v}",
+                        $name,
+                        Self::MIN,
+                        Self::MAX
+                    ))
+                }
+            }
+        }
+
+        impl From<$t> for u32 {
+            fn from(p: $t) -> u32 {
+                p.0
+            }
+        }
+
+        bounded_param!($t, $name, $t::MIN, $t::MAX, $t::DEFAULT.0);
+    };
+}
+
+ranged!(
+    /// Rows per page: 1–1000, default 50.
+    PageSize, "pageSize", 1..=1000, default 50
 );
+
+impl PageSize {
+    /// The sizes the console offers.
+    pub const CHOICES: [u32; 5] = [25, 50, 100, 250, 1000];
+}
+
+/// A 1-based page number; `0` is treated as 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "u32")]
+pub struct PageNumber(u32);
+
+impl PageNumber {
+    pub const FIRST: PageNumber = PageNumber(1);
+    /// Deeper pages than this are refused: nobody pages a million rows 50 at a time, and the
+    /// bulk `/list` endpoints exist for that.
+    pub const MAX: u32 = 1_000_000;
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for PageNumber {
+    fn default() -> Self {
+        Self::FIRST
+    }
+}
+
+impl TryFrom<i64> for PageNumber {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        match v {
+            0 => Ok(Self(1)),
+            1.. if v <= i64::from(Self::MAX) => Ok(Self(v as u32)),
+            _ if v < 0 => Err(format!("pageNumber must be 1 or more, not {v}")),
+            _ => Err(format!("pageNumber must be at most {}, not {v}", Self::MAX)),
+        }
+    }
+}
+
+impl From<PageNumber> for u32 {
+    fn from(p: PageNumber) -> u32 {
+        p.0
+    }
+}
+
+ranged!(
+    /// Rows per bulk `/list` page: 1–250, default 50.
+    BulkLimit, "limit", 1..=250, default 50
+);
+ranged!(
+    /// Groups per aggregate answer: 1–100, default 10.
+    GroupLimit, "limit", 1..=100, default 10
+);
+
 bounded_param!(PageNumber, "pageNumber", 0, PageNumber::MAX, 1);
-bounded_param!(BulkLimit, "limit", 1, BulkLimit::MAX, BulkLimit::DEFAULT.0);
-bounded_param!(
-    GroupLimit,
-    "limit",
-    1,
-    GroupLimit::MAX,
-    GroupLimit::DEFAULT.0
-);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

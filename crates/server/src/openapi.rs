@@ -8,6 +8,7 @@
 //! the store can give, `additionalProperties: false` on every object the server sends (it sends
 //! nothing else), and `x-extension: true` on Shipshape's own fields ([`Extensible`]).
 
+use crate::routes;
 use shipshape_model::{self as m, Extensible};
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
@@ -68,26 +69,25 @@ fn extensible() -> [(std::borrow::Cow<'static, str>, &'static [&'static str]); 3
     ]
 }
 
-/// Paths served under an older version prefix as aliases of `/csapi/v1.3`.
-const ALIAS_PREFIXES: [&str; 2] = ["/csapi/v1.1/", "/csapi/v1.2/"];
-
 /// Completes the router's document (see the module header).
 pub fn finish(mut doc: OpenApi) -> OpenApi {
     for (path, item) in doc.paths.paths.iter_mut() {
-        let alias = ALIAS_PREFIXES
-            .iter()
-            .find(|p| path.starts_with(*p))
-            .map(|p| p.trim_start_matches("/csapi/").trim_end_matches('/'));
+        // A path under an older prefix is an alias of the current one.
+        let alias = routes::ALIASES.iter().find_map(|prefix| {
+            let rest = path.strip_prefix(prefix).filter(|r| r.starts_with('/'))?;
+            Some((prefix.trim_start_matches("/csapi/"), rest))
+        });
         for op in operations(item) {
-            if let Some(version) = alias {
+            if let Some((version, rest)) = alias {
                 // Operation ids are unique in a document; the alias keeps the original's.
                 op.operation_id = op
                     .operation_id
                     .take()
                     .map(|id| format!("{id}_{}", version.replace('.', "_")));
                 op.description = Some(format!(
-                    "The /csapi/{version} alias of {}, kept for older scripts: the same operation.",
-                    path.replacen(&format!("/csapi/{version}/"), "/csapi/v1.3/", 1)
+                    "The /csapi/{version} alias of {}{rest}, kept for older scripts: the same \
+                     operation.",
+                    routes::CURRENT
                 ));
             }
             add_error_answers(path, op);
@@ -170,7 +170,7 @@ fn add_error_answers(path: &str, op: &mut Operation) {
             ps.iter()
                 .any(|p: &Parameter| p.parameter_in == ParameterIn::Query)
         });
-    if takes_input || path == "/auth" {
+    if takes_input {
         add(
             "400",
             "A parameter or the body is not valid; `details` names it, `span` marks a QQL error",

@@ -81,8 +81,9 @@ pub async fn bulk_page(
     headers: &HeaderMap,
     uri: &Uri,
     q: &RawQuery,
-    p: BulkParams,
 ) -> Result<Response, ApiError> {
+    // Read from the query the `Link` header copies: it is decoded once.
+    let p: BulkParams = q.parse()?;
     let limit = p.limit.unwrap_or_default();
     let after = parse_cursor(p.pagination_query.as_deref())?;
     let filter =

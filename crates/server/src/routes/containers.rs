@@ -49,9 +49,8 @@ pub async fn bulk_containers(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
-    Params(p): Params<BulkParams>,
 ) -> Result<Response, ApiError> {
-    bulk::bulk_page(&state, Entity::Container, &headers, &uri, &q, p).await
+    bulk::bulk_page(&state, Entity::Container, &headers, &uri, &q).await
 }
 
 async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiError> {

@@ -50,9 +50,8 @@ pub async fn bulk_images(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
-    Params(p): Params<BulkParams>,
 ) -> Result<Response, ApiError> {
-    bulk::bulk_page(&state, Entity::Image, &headers, &uri, &q, p).await
+    bulk::bulk_page(&state, Entity::Image, &headers, &uri, &q).await
 }
 
 async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {

@@ -45,6 +45,11 @@ fn assets() -> OpenApiRouter<AppState> {
         .merge(containers::router())
 }
 
+/// The current API version's prefix.
+pub const CURRENT: &str = "/csapi/v1.3";
+/// Older prefixes some endpoints are also served under (older scripts still call them).
+pub const ALIASES: [&str; 2] = ["/csapi/v1.1", "/csapi/v1.2"];
+
 /// Every documented endpoint: the router and the OpenAPI document are built together from the
 /// handlers' annotations, so a route is in the document by being in the router.
 pub fn documented() -> OpenApiRouter<AppState> {
@@ -54,10 +59,10 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(jobs::router())
         .merge(searches::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
-        .nest("/csapi/v1.3", v13)
-        .nest("/csapi/v1.1", assets())
+        .nest(CURRENT, v13)
+        .nest(ALIASES[0], assets())
         .nest(
-            "/csapi/v1.2",
+            ALIASES[1],
             OpenApiRouter::new().routes(routes!(images::list_images)),
         )
         .merge(auth::router())

@@ -2,6 +2,7 @@
 //! shared read-only, duplicated, chosen as the landing page.
 
 use crate::common::*;
+use reqwest::Method;
 use serde_json::{json, Value};
 use shipshape_model::Role;
 
@@ -18,27 +19,67 @@ pub fn sample(name: &str) -> Value {
     })
 }
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    token: &str,
-    path: &str,
-    body: Option<&Value>,
-    if_match: Option<&str>,
-) -> reqwest::Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(b);
+/// Requests as one signed-in user.
+struct As<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl As<'_> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        if_match: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .app
+            .client
+            .request(method, self.app.url(path))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        if let Some(m) = if_match {
+            req = req.header("if-match", m);
+        }
+        req.send().await.unwrap()
     }
-    if let Some(m) = if_match {
-        req = req.header("if-match", m);
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.app.get(&self.token, path).await
     }
-    req.send().await.unwrap()
+
+    async fn get_json(&self, path: &str) -> Value {
+        self.app.get_json(&self.token, path).await
+    }
+
+    async fn post(&self, path: &str, body: Option<&Value>) -> reqwest::Response {
+        self.send(Method::POST, path, body, None).await
+    }
+
+    async fn put(&self, path: &str, body: &Value, if_match: Option<&str>) -> reqwest::Response {
+        self.send(Method::PUT, path, Some(body), if_match).await
+    }
+
+    async fn delete(&self, path: &str) -> reqwest::Response {
+        self.send(Method::DELETE, path, None, None).await
+    }
+}
+
+async fn user<'a>(app: &'a TestApp, name: &str, role: Role) -> As<'a> {
+    As {
+        app,
+        token: app.user_token(name, role).await,
+    }
 }
 
 fn etag(res: &reqwest::Response) -> String {
     res.headers()["etag"].to_str().unwrap().to_string()
 }
+
+const DASHBOARDS: &str = "/csapi/v1.3/dashboards";
 
 #[tokio::test]
 async fn a_dashboard_is_created_read_updated_with_if_match_and_deleted() {
@@ -47,16 +88,8 @@ async fn a_dashboard_is_created_read_updated_with_if_match_and_deleted() {
         ..Default::default()
     })
     .await;
-    let t = app.user_token("olga", Role::Operator).await;
-    let res = send(
-        &app,
-        reqwest::Method::POST,
-        &t,
-        "/csapi/v1.3/dashboards",
-        Some(&sample("Ops")),
-        None,
-    )
-    .await;
+    let olga = user(&app, "olga", Role::Operator).await;
+    let res = olga.post(DASHBOARDS, Some(&sample("Ops"))).await;
     assert_eq!(res.status(), 201);
     let v1 = etag(&res);
     let created: Value = res.json().await.unwrap();
@@ -64,36 +97,19 @@ async fn a_dashboard_is_created_read_updated_with_if_match_and_deleted() {
     assert!(!id.is_empty());
     assert_eq!(created["widgets"], sample("Ops")["widgets"]);
 
-    let path = format!("/csapi/v1.3/dashboards/{id}");
-    let res = app.get(&t, &path).await;
+    let path = format!("{DASHBOARDS}/{id}");
+    let res = olga.get(&path).await;
     assert_eq!(etag(&res), v1);
     assert_eq!(res.json::<Value>().await.unwrap(), created);
 
     let mut changed = sample("Ops, renamed");
     changed["widgets"][1]["layout"]["x"] = 12.into();
-    let res = send(
-        &app,
-        reqwest::Method::PUT,
-        &t,
-        &path,
-        Some(&changed),
-        Some(&v1),
-    )
-    .await;
+    let res = olga.put(&path, &changed, Some(&v1)).await;
     assert_eq!(res.status(), 200);
     let v2 = etag(&res);
     assert_ne!(v1, v2);
     // A save from a tab that loaded the first version is refused, and says why.
-    let stale = send(
-        &app,
-        reqwest::Method::PUT,
-        &t,
-        &path,
-        Some(&sample("Stale")),
-        Some(&v1),
-    )
-    .await;
-    let e = assert_error(stale, 412).await;
+    let e = assert_error(olga.put(&path, &sample("Stale"), Some(&v1)).await, 412).await;
     assert!(
         e["message"]
             .as_str()
@@ -101,23 +117,11 @@ async fn a_dashboard_is_created_read_updated_with_if_match_and_deleted() {
             .contains("since you loaded it"),
         "{e}"
     );
-    let e = assert_error(
-        send(
-            &app,
-            reqwest::Method::PUT,
-            &t,
-            &path,
-            Some(&sample("x")),
-            None,
-        )
-        .await,
-        428,
-    )
-    .await;
+    let e = assert_error(olga.put(&path, &sample("x"), None).await, 428).await;
     assert!(e["message"].as_str().unwrap().contains("If-Match"), "{e}");
-    assert_eq!(app.get_json(&t, &path).await["name"], "Ops, renamed");
+    assert_eq!(olga.get_json(&path).await["name"], "Ops, renamed");
 
-    let list = app.get_json(&t, "/csapi/v1.3/dashboards").await;
+    let list = olga.get_json(DASHBOARDS).await;
     let row = &list["data"][0];
     assert_eq!(
         (row["id"].as_str(), row["owner"].as_str()),
@@ -128,9 +132,8 @@ async fn a_dashboard_is_created_read_updated_with_if_match_and_deleted() {
         (Some(2), Some(false))
     );
 
-    let res = send(&app, reqwest::Method::DELETE, &t, &path, None, None).await;
-    assert_eq!(res.status(), 204);
-    assert_error(app.get(&t, &path).await, 404).await;
+    assert_eq!(olga.delete(&path).await.status(), 204);
+    assert_error(olga.get(&path).await, 404).await;
 }
 
 #[tokio::test]
@@ -140,87 +143,36 @@ async fn others_see_a_dashboard_only_when_shared_and_change_only_their_copy() {
         ..Default::default()
     })
     .await;
-    let owner = app.user_token("olga", Role::Operator).await;
-    let other = app.user_token("omar", Role::Operator).await;
-    let viewer = app.user_token("vera", Role::Viewer).await;
-    let created: Value = send(
-        &app,
-        reqwest::Method::POST,
-        &owner,
-        "/csapi/v1.3/dashboards",
-        Some(&sample("Mine")),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let olga = user(&app, "olga", Role::Operator).await;
+    let omar = user(&app, "omar", Role::Operator).await;
+    let vera = user(&app, "vera", Role::Viewer).await;
+    let created: Value = olga
+        .post(DASHBOARDS, Some(&sample("Mine")))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_str().unwrap();
-    let path = format!("/csapi/v1.3/dashboards/{id}");
-    assert_error(app.get(&other, &path).await, 404).await;
-    assert_eq!(
-        app.get_json(&viewer, "/csapi/v1.3/dashboards").await["data"],
-        json!([])
-    );
+    let path = format!("{DASHBOARDS}/{id}");
+    assert_error(omar.get(&path).await, 404).await;
+    assert_eq!(vera.get_json(DASHBOARDS).await["data"], json!([]));
 
-    let shared = send(
-        &app,
-        reqwest::Method::PUT,
-        &owner,
-        &format!("{path}/sharing"),
-        Some(&json!({"shared": true})),
-        None,
-    )
-    .await;
+    let shared = olga
+        .put(&format!("{path}/sharing"), &json!({"shared": true}), None)
+        .await;
     assert_eq!(shared.status(), 200);
-    assert_eq!(app.get_json(&viewer, &path).await["name"], "Mine");
-    let v = etag(&app.get(&other, &path).await);
-    assert_error(
-        send(
-            &app,
-            reqwest::Method::PUT,
-            &other,
-            &path,
-            Some(&sample("Theirs")),
-            Some(&v),
-        )
-        .await,
-        403,
-    )
-    .await;
-    assert_error(
-        send(&app, reqwest::Method::DELETE, &other, &path, None, None).await,
-        403,
-    )
-    .await;
-    assert_error(
-        send(
-            &app,
-            reqwest::Method::POST,
-            &viewer,
-            "/csapi/v1.3/dashboards",
-            Some(&sample("V")),
-            None,
-        )
-        .await,
-        403,
-    )
-    .await;
+    assert_eq!(vera.get_json(&path).await["name"], "Mine");
+    let v = etag(&omar.get(&path).await);
+    assert_error(omar.put(&path, &sample("Theirs"), Some(&v)).await, 403).await;
+    assert_error(omar.delete(&path).await, 403).await;
+    assert_error(vera.post(DASHBOARDS, Some(&sample("V"))).await, 403).await;
 
-    let copy = send(
-        &app,
-        reqwest::Method::POST,
-        &other,
-        &format!("{path}/duplicate"),
-        None,
-        None,
-    )
-    .await;
+    let copy = omar.post(&format!("{path}/duplicate"), None).await;
     assert_eq!(copy.status(), 201);
     let copy: Value = copy.json().await.unwrap();
     assert_eq!(copy["name"], "Copy of Mine");
     assert_ne!(copy["id"], created["id"]);
-    let names: Vec<Value> = app.get_json(&other, "/csapi/v1.3/dashboards").await["data"]
+    let names: Vec<Value> = omar.get_json(DASHBOARDS).await["data"]
         .as_array()
         .unwrap()
         .iter()
@@ -232,28 +184,17 @@ async fn others_see_a_dashboard_only_when_shared_and_change_only_their_copy() {
     );
 
     // The landing page: any role may choose one it can see.
-    let res = send(
-        &app,
-        reqwest::Method::PUT,
-        &viewer,
-        "/csapi/v1.3/dashboards/landing",
-        Some(&json!({"id": id})),
-        None,
+    let landing = format!("{DASHBOARDS}/landing");
+    assert_eq!(
+        vera.put(&landing, &json!({"id": id}), None).await.status(),
+        204
+    );
+    assert_eq!(vera.get_json(DASHBOARDS).await["data"][0]["landing"], true);
+    assert_error(
+        vera.put(&landing, &json!({"id": copy["id"]}), None).await,
+        404,
     )
     .await;
-    assert_eq!(res.status(), 204);
-    let list = app.get_json(&viewer, "/csapi/v1.3/dashboards").await;
-    assert_eq!(list["data"][0]["landing"], true);
-    let res = send(
-        &app,
-        reqwest::Method::PUT,
-        &viewer,
-        "/csapi/v1.3/dashboards/landing",
-        Some(&json!({"id": copy["id"]})),
-        None,
-    )
-    .await;
-    assert_error(res, 404).await;
 }
 
 #[tokio::test]
@@ -263,44 +204,15 @@ async fn an_invalid_document_is_refused_naming_the_widget_and_the_field() {
         ..Default::default()
     })
     .await;
-    let t = app.user_token("olga", Role::Operator).await;
+    let olga = user(&app, "olga", Role::Operator).await;
     let mut bad = sample("Bad");
     bad["widgets"][1]["groupBy"] = "created".into();
-    let e = assert_error(
-        send(
-            &app,
-            reqwest::Method::POST,
-            &t,
-            "/csapi/v1.3/dashboards",
-            Some(&bad),
-            None,
-        )
-        .await,
-        400,
-    )
-    .await;
+    let e = assert_error(olga.post(DASHBOARDS, Some(&bad)).await, 400).await;
     assert_eq!(e["details"][0]["field"], "widgets[state].groupBy", "{e}");
     let mut newer = sample("Newer");
     newer["schemaVersion"] = 2.into();
-    let e = assert_error(
-        send(
-            &app,
-            reqwest::Method::POST,
-            &t,
-            "/csapi/v1.3/dashboards",
-            Some(&newer),
-            None,
-        )
-        .await,
-        400,
-    )
-    .await;
+    let e = assert_error(olga.post(DASHBOARDS, Some(&newer)).await, 400).await;
     assert_eq!(e["details"][0]["field"], "schemaVersion", "{e}");
-    let res = app
-        .client
-        .get(app.url("/csapi/v1.3/dashboards"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url(DASHBOARDS)).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
