@@ -215,11 +215,6 @@ async fn a_backup_taken_during_writes_is_consistent() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let during = job(client.clone(), job_url.clone()).await;
-    assert_eq!(
-        during["status"], "RUNNING",
-        "the backup was taken while the job wrote: {during}"
-    );
     // A second backup to the same path is refused, not overwritten.
     let again = Command::new(BIN)
         .args(["backup", backup.to_str().unwrap(), "--database-url", &url])
@@ -242,7 +237,14 @@ async fn a_backup_taken_during_writes_is_consistent() {
         .scalar(store.db())
         .await
         .unwrap();
+    // Taken while the job wrote: the copy holds the job mid-way. (Whether the job is still
+    // running once the backup command returns depends on the machine's speed: not asked.)
     let job_there = store.job(&id).await.unwrap().unwrap();
+    assert_eq!(
+        job_there.status,
+        shipshape_model::JobStatus::Running,
+        "{job_there:?}"
+    );
     assert_eq!(left as u64 + job_there.deleted, 15_000, "{job_there:?}");
     assert!(left > 0 && left < 15_000);
 }
