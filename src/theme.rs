@@ -47,6 +47,13 @@ pub fn provide_theme() -> Theme {
     theme
 }
 
+impl Theme {
+    /// Subscribes the caller to theme changes (charts redraw in the new colours).
+    pub fn track(&self) {
+        self.0.track();
+    }
+}
+
 pub fn use_theme() -> Theme {
     expect_context::<Theme>()
 }

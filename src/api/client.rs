@@ -28,6 +28,23 @@ impl Api {
         spec: &RequestSpec,
         signal: Option<&AbortSignal>,
     ) -> Result<String, ApiError> {
+        self.exchange(spec, signal).await.map(|(body, _)| body)
+    }
+
+    /// Sends `spec` and returns the body text of a 2xx answer with its `ETag`, if any.
+    pub async fn text_and_etag(
+        &self,
+        spec: &RequestSpec,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(String, Option<String>), ApiError> {
+        self.exchange(spec, signal).await
+    }
+
+    async fn exchange(
+        &self,
+        spec: &RequestSpec,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(String, Option<String>), ApiError> {
         // Built by hand rather than with gloo-net's RequestBuilder, which rewrites the query
         // (a trailing `&`, its own encoding): the wire must carry `spec.path_and_query()`
         // byte for byte, because that is what the API panel shows.
@@ -74,6 +91,7 @@ impl Api {
             }
         };
         let status = response.status();
+        let etag = response.headers().get("ETag");
         let body = response.text().await.map_err(|e| {
             if signal.is_some_and(|s| s.aborted()) {
                 ApiError::Aborted
@@ -82,7 +100,7 @@ impl Api {
             }
         })?;
         if (200..300).contains(&status) {
-            Ok(body)
+            Ok((body, etag))
         } else {
             let err = ApiError::from_response(status, &body);
             if status == 401 && spec.auth {

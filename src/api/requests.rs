@@ -47,6 +47,79 @@ pub fn job(id: &str) -> RequestSpec {
     RequestSpec::get(format!("{BASE}/jobs/{}", segment(id)))
 }
 
+/// `GET /csapi/v1.3/{entity}?filter=…&pageSize=1`: the count of matching rows (a list's
+/// `count`), the cheapest question the compatible API answers.
+pub fn count(entity: &str, filter: &str) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/{entity}"))
+        .param_opt("filter", Some(filter))
+        .param("pageSize", "1")
+}
+
+/// `GET /csapi/v1.3/{entity}/aggregate`: matching rows counted per value of `group_by`.
+pub fn aggregate(entity: &str, filter: &str, group_by: &str, limit: u32) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/{entity}/aggregate"))
+        .param_opt("filter", Some(filter))
+        .param("groupBy", group_by)
+        .param("limit", limit.to_string())
+}
+
+/// `GET /csapi/v1.3/dashboards`: the dashboards the user can see.
+pub fn dashboards() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/dashboards"))
+}
+
+/// `GET /csapi/v1.3/dashboards/{id}` (its `ETag` is the version to save against).
+pub fn dashboard(id: &str) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/dashboards/{}", segment(id)))
+}
+
+/// `POST /csapi/v1.3/dashboards` with the document.
+pub fn create_dashboard(doc: &shipshape_model::Dashboard) -> RequestSpec {
+    RequestSpec::new(Method::Post, format!("{BASE}/dashboards")).json(to_json(doc))
+}
+
+/// `PUT /csapi/v1.3/dashboards/{id}` with `If-Match` naming the version it was loaded at.
+pub fn save_dashboard(doc: &shipshape_model::Dashboard, etag: &str) -> RequestSpec {
+    RequestSpec::new(
+        Method::Put,
+        format!("{BASE}/dashboards/{}", segment(&doc.id)),
+    )
+    .header("If-Match", etag)
+    .json(to_json(doc))
+}
+
+/// `DELETE /csapi/v1.3/dashboards/{id}`.
+pub fn delete_dashboard(id: &str) -> RequestSpec {
+    RequestSpec::new(Method::Delete, format!("{BASE}/dashboards/{}", segment(id)))
+}
+
+/// `POST /csapi/v1.3/dashboards/{id}/duplicate`.
+pub fn duplicate_dashboard(id: &str) -> RequestSpec {
+    RequestSpec::new(
+        Method::Post,
+        format!("{BASE}/dashboards/{}/duplicate", segment(id)),
+    )
+}
+
+/// `PUT /csapi/v1.3/dashboards/landing` with `{"id": …}`.
+pub fn set_landing(id: Option<&str>) -> RequestSpec {
+    RequestSpec::new(Method::Put, format!("{BASE}/dashboards/landing"))
+        .json(serde_json::json!({ "id": id }).to_string())
+}
+
+/// `PUT /csapi/v1.3/dashboards/{id}/sharing` with `{"shared": …}`.
+pub fn share_dashboard(id: &str, shared: bool) -> RequestSpec {
+    RequestSpec::new(
+        Method::Put,
+        format!("{BASE}/dashboards/{}/sharing", segment(id)),
+    )
+    .json(serde_json::json!({ "shared": shared }).to_string())
+}
+
+fn to_json(doc: &shipshape_model::Dashboard) -> String {
+    serde_json::to_string(doc).unwrap_or_default()
+}
+
 /// Ids come from the URL; encode them so that a stray `/` or `?` cannot change the path.
 fn segment(id: &str) -> String {
     shipshape_model::request::percent_encode(id)

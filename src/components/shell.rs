@@ -37,27 +37,28 @@ pub fn Shell() -> impl IntoView {
         }
     });
 
-    let links = NAV
-        .iter()
-        .map(|&(href, label)| {
-            let current = move || {
-                location
-                    .pathname
-                    .with(|p| p == href || p.starts_with(&format!("{href}/")))
-            };
-            view! {
-                <a
-                    href=href
-                    class="nav-link"
-                    class:active=current
-                    aria-current=move || current().then_some("page")
-                    data-testid=format!("nav-{}", label.to_lowercase())
-                >
-                    {label}
-                </a>
-            }
-        })
-        .collect_view();
+    let links = move || {
+        NAV.iter()
+            .map(|&(href, label)| {
+                let current = move || {
+                    location
+                        .pathname
+                        .with(|p| p == href || p.starts_with(&format!("{href}/")))
+                };
+                view! {
+                    <a
+                        href=href
+                        class="nav-link"
+                        class:active=current
+                        aria-current=move || current().then_some("page")
+                        data-testid=format!("nav-{}", label.to_lowercase())
+                    >
+                        {label}
+                    </a>
+                }
+            })
+            .collect_view()
+    };
 
     let sign_out = move |_| {
         signing_out.set(true);
@@ -73,7 +74,7 @@ pub fn Shell() -> impl IntoView {
                         {brand_mark()}
                         "Shipshape"
                     </div>
-                    <nav class="nav" aria-label="Main">{links.clone()}</nav>
+                    <nav class="nav" aria-label="Main">{links()}</nav>
                 </aside>
                 <div class="main-col">
                     <header class="topbar">

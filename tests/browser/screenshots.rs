@@ -68,6 +68,51 @@ async fn screenshots_and_measurements() -> anyhow::Result<()> {
     d.execute("localStorage.removeItem('shipshape.theme')", vec![])
         .await?;
 
+    // The dashboard (a first visit: the "Vulnerability overview" template) at 1280 and 1920
+    // px, light and dark, and the widget library.
+    for theme in ["light", "dark"] {
+        d.execute(
+            &format!("localStorage.setItem('shipshape.theme','{theme}')"),
+            vec![],
+        )
+        .await?;
+        for width in [1280u32, 1920] {
+            d.set_window_rect(0, 0, width, if width == 1280 { 900 } else { 1200 })
+                .await?;
+            d.goto(format!("{}/dashboard", app.url)).await?;
+            wait_for(d, "[data-testid=widget]").await?;
+            wait_gone(d, "[data-testid=widget] [aria-busy=true]").await?;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            d.screenshot(&dir.join(format!("dashboard-{theme}-{width}.png")))
+                .await?;
+        }
+    }
+    d.find(By::Css("[data-testid=add-widget]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=widget-library]").await?;
+    d.screenshot(&dir.join("dashboard-library.png")).await?;
+    d.find(By::Css("[data-testid=library-close]"))
+        .await?
+        .click()
+        .await?;
+    d.find(By::Css("[data-testid=dashboard-menu-button]"))
+        .await?
+        .click()
+        .await?;
+    let runtime = d
+        .find_all(By::Css("[data-testid=new-from-template]"))
+        .await?;
+    runtime[2].click().await?;
+    wait_url(d, |u| u.contains("/dashboard?id=")).await?;
+    wait_for(d, "[data-widget=containers-by-state] canvas").await?;
+    wait_gone(d, "[data-testid=widget] [aria-busy=true]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    d.screenshot(&dir.join("dashboard-runtime.png")).await?;
+    d.execute("localStorage.removeItem('shipshape.theme')", vec![])
+        .await?;
+
     // 1024 px wide.
     d.set_window_rect(0, 0, 1024, 768).await?;
     d.goto(format!("{}/images", app.url)).await?;

@@ -77,16 +77,17 @@ async fn sign_in_shows_the_user_and_role_in_the_top_bar() -> anyhow::Result<()> 
         &serde_json::json!([null, null])
     );
 
-    // Placeholders say what will come.
+    // The dashboard tab opens the landing dashboard.
     d.find(By::Css("[data-testid=nav-dashboard]"))
         .await?
         .click()
         .await?;
-    let text = wait_for(d, "[data-testid=dashboard-page]")
+    wait_for(d, "[data-testid=widget]").await?;
+    let name = wait_for(d, "[data-testid=dashboard-name]")
         .await?
         .text()
         .await?;
-    assert!(text.contains("Widgets will come here"), "{text}");
+    assert_eq!(name, "Vulnerability overview");
 
     // Sign-out returns to the sign-in page and forgets the token.
     d.find(By::Css("[data-testid=sign-out]"))

@@ -192,6 +192,15 @@ fn free_port() -> Result<u16> {
 
 impl Browser {
     pub async fn start() -> Result<Browser> {
+        Self::launch(None).await
+    }
+
+    /// A session whose downloads land in `dir` without asking.
+    pub async fn start_with_downloads(dir: &Path) -> Result<Browser> {
+        Self::launch(Some(dir)).await
+    }
+
+    async fn launch(downloads: Option<&Path>) -> Result<Browser> {
         let port = free_port()?;
         let chromedriver =
             Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -227,6 +236,15 @@ impl Browser {
             caps.add_arg(arg)?;
         }
         caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
+        if let Some(dir) = downloads {
+            caps.add_experimental_option(
+                "prefs",
+                serde_json::json!({
+                    "download.default_directory": dir.display().to_string(),
+                    "download.prompt_for_download": false,
+                }),
+            )?;
+        }
         let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await?;
         Ok(Browser {
             driver,

@@ -2,6 +2,8 @@
 //! console draws, and export/import carries. [`Dashboard::import`] checks a document before
 //! anything is created from it; each refusal names the widget and the field.
 
+pub mod templates;
+
 use crate::grid::{self, Layout, COLUMNS};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -42,6 +44,16 @@ pub enum WidgetEntity {
 }
 
 impl WidgetEntity {
+    /// The API path segment and console tab: `sensors`, `images`, `containers`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            WidgetEntity::Sensor => "sensors",
+            WidgetEntity::Image => "images",
+            WidgetEntity::Container => "containers",
+            WidgetEntity::Vulnerability => "vulnerabilities",
+        }
+    }
+
     /// The QQL entity whose catalogue checks the widget's tokens (none yet for findings).
     pub fn qql(self) -> Option<shipshape_qql::Entity> {
         match self {
@@ -369,6 +381,28 @@ impl Widget {
             return Err(refuse(w, "layout", problem));
         }
         Ok(())
+    }
+}
+
+/// The filter of one group of a bar or pie widget: the widget's query and `token` equal to
+/// `key` (a group key as the aggregate answer writes it). Text values are exact (backticks), so
+/// the list shows the rows the group counted and no more; keywords, numbers and booleans are
+/// written bare.
+pub fn group_filter(entity: shipshape_qql::Entity, query: &str, token: &str, key: &str) -> String {
+    use shipshape_qql::TokenType;
+    let bare = matches!(
+        shipshape_qql::lookup(entity, token).map(|t| t.ty),
+        Some(TokenType::Keyword(_) | TokenType::Number { .. } | TokenType::Boolean)
+    );
+    let value = if bare {
+        key.to_string()
+    } else {
+        format!("`{}`", key.replace('\\', "\\\\").replace('`', "\\`"))
+    };
+    let clause = format!("{token}:{value}");
+    match query.trim() {
+        "" => clause,
+        q => format!("({q}) and {clause}"),
     }
 }
 

@@ -158,3 +158,100 @@ fn each_refusal_names_the_widget_and_the_field() {
         (None, "name".to_string())
     );
 }
+
+#[test]
+fn every_template_dashboard_passes_the_import_checks_and_fills_rows_without_gaps() {
+    let names = templates::dashboard_names();
+    assert_eq!(
+        names,
+        ["Vulnerability overview", "Sensor health", "Runtime"],
+        "the spec's three templates, the landing one first"
+    );
+    for name in names {
+        let d = templates::dashboard(name).unwrap();
+        let back = Dashboard::import(&serde_json::to_string(&d).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(back, d);
+        let layouts: Vec<_> = d.widgets.iter().map(|w| w.layout).collect();
+        assert_eq!(
+            crate::grid::compact(&layouts, None),
+            layouts,
+            "{name} is already compact"
+        );
+        assert!(d.widgets.iter().any(|w| w.layout.y == 0));
+    }
+    assert_eq!(
+        templates::vulnerability_overview().name,
+        "Vulnerability overview"
+    );
+}
+
+#[test]
+fn every_widget_template_is_valid_on_its_own_and_ids_are_unique() {
+    let all = templates::widgets();
+    let mut ids: Vec<&str> = all.iter().map(|(_, w)| w.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len());
+    for group in templates::Group::ALL {
+        assert!(
+            all.iter().any(|(g, _)| *g == group),
+            "{} has templates",
+            group.label()
+        );
+    }
+    for (_, w) in all {
+        let d = Dashboard {
+            schema_version: 1,
+            id: String::new(),
+            name: "one".into(),
+            description: None,
+            columns: 24,
+            widgets: vec![w.clone()],
+        };
+        d.check().unwrap_or_else(|e| panic!("{}: {e}", w.id));
+        let min = templates::default_layout(w.kind);
+        assert!(w.layout.w >= min.min_w && w.layout.h >= min.min_h);
+    }
+}
+
+#[test]
+fn fresh_ids_skip_the_taken_ones() {
+    assert_eq!(templates::fresh_id("a", &[]), "a");
+    assert_eq!(templates::fresh_id("a", &["a", "a-2"]), "a-3");
+}
+
+#[test]
+fn group_filters_select_exactly_the_group_and_parse() {
+    use shipshape_qql::Entity;
+    let cases = [
+        (Entity::Container, "", "state", "RUNNING", "state:RUNNING"),
+        (
+            Entity::Image,
+            "operatingSystem:debian or operatingSystem:alpine",
+            "vulnerabilities.severity",
+            "5",
+            "(operatingSystem:debian or operatingSystem:alpine) and vulnerabilities.severity:5",
+        ),
+        (Entity::Container, "", "isRoot", "true", "isRoot:true"),
+        (
+            Entity::Image,
+            "",
+            "repo.registry",
+            "docker.io",
+            "repo.registry:`docker.io`",
+        ),
+        (
+            Entity::Sensor,
+            "",
+            "sensorVersion",
+            "1.2 `x\\",
+            "sensorVersion:`1.2 \\`x\\\\`",
+        ),
+    ];
+    for (entity, query, token, key, want) in cases {
+        let got = group_filter(entity, query, token, key);
+        assert_eq!(got, want);
+        shipshape_qql::parse(&got, entity).unwrap_or_else(|e| panic!("{got}: {e:?}"));
+    }
+}

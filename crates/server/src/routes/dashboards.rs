@@ -66,7 +66,10 @@ fn document(body: &Bytes) -> Result<Dashboard, ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::BadRequest("The body is not UTF-8 text.".into()))?;
     Dashboard::import(text).map_err(|e| ApiError::Fields {
-        message: format!("The dashboard was not saved: {e}."),
+        message: format!(
+            "The dashboard was not saved: {}.",
+            e.to_string().trim_end_matches('.')
+        ),
         details: vec![FieldProblem {
             field: match &e.widget {
                 Some(w) => format!("widgets[{w}].{}", e.field),
