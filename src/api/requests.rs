@@ -63,6 +63,13 @@ pub fn aggregate(entity: &str, filter: &str, group_by: &str, limit: u32) -> Requ
         .param("limit", limit.to_string())
 }
 
+/// `GET /csapi/v1.3/{entity}/trend`: the filter's count per day over the last `days` days.
+pub fn trend(entity: &str, filter: &str, days: u32) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/{entity}/trend"))
+        .param_opt("filter", Some(filter))
+        .param("days", days.to_string())
+}
+
 /// `GET /csapi/v1.3/dashboards`: the dashboards the user can see.
 pub fn dashboards() -> RequestSpec {
     RequestSpec::get(format!("{BASE}/dashboards"))

@@ -438,7 +438,7 @@ async fn export_delete_import_gives_the_same_dashboard_back() -> Result<()> {
     assert!(preview
         .text()
         .await?
-        .contains("Creates the dashboard \"Vulnerability overview\" with 7 widgets"));
+        .contains("Creates the dashboard \"Vulnerability overview\" with 8 widgets"));
     d.find(By::Css("[data-testid=import-create]"))
         .await?
         .click()

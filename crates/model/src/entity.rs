@@ -512,6 +512,25 @@ pub struct AggregateGroup {
     pub count: u64,
 }
 
+/// `GET /{entity}/trend` (extension): the count of a filter per UTC day over the last `days`
+/// days, today included. Only days whose count was taken have a point (the daily snapshot of
+/// the dashboards' trend widgets, or the first read of the trend that day); none is invented.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TrendResponse {
+    pub days: u32,
+    pub points: Vec<TrendPoint>,
+}
+
+/// One day's count: `day` is the UTC date, `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TrendPoint {
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub day: String,
+    pub count: u64,
+}
+
 /// `{"deletionJobId": "<uuid>"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -21,7 +21,7 @@ pub use dashboard::{Dashboard, DashboardInfo, Widget, WidgetEntity, WidgetKind};
 pub use entity::*;
 pub use error::{ErrorBody, FieldProblem, Span};
 pub use job::{Job, JobStatus};
-pub use paging::{BulkLimit, GroupLimit, PageNumber, PageSize, SortOrder, SortSpec};
+pub use paging::{BulkLimit, GroupLimit, PageNumber, PageSize, SortOrder, SortSpec, TrendDays};
 pub use request::{Body, Method, RequestSpec};
 pub use role::Role;
 pub use severity::SeverityCounts;

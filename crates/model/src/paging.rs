@@ -170,6 +170,10 @@ ranged!(
     /// Groups per aggregate answer: 1–100, default 10.
     GroupLimit, "limit", 1..=100, default 10
 );
+ranged!(
+    /// Days of a trend: 1–365, default 30.
+    TrendDays, "days", 1..=365, default 30
+);
 
 bounded_param!(PageNumber, "pageNumber", 0, PageNumber::MAX, 1);
 

@@ -145,3 +145,32 @@ pub fn describe(l: &Layout) -> String {
         l.h
     )
 }
+
+/// Closes a menu (`open`) when the pointer goes down outside `wrap` or Escape is pressed.
+pub fn dismiss_outside(wrap: NodeRef<Div>, open: RwSignal<bool>) {
+    use wasm_bindgen::JsCast;
+    let down = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        if !open.get_untracked() {
+            return;
+        }
+        let inside = match (
+            wrap.get_untracked(),
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()),
+        ) {
+            (Some(w), Some(t)) => w.contains(Some(&t)),
+            _ => false,
+        };
+        if !inside {
+            open.set(false);
+        }
+    });
+    let key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if open.get_untracked() && ev.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        down.remove();
+        key.remove();
+    });
+}

@@ -19,12 +19,15 @@ pub struct Datum {
     pub count: u64,
     /// A CSS custom property holding the colour (`--sev5`, `--chart3`).
     pub color: String,
+    /// Lines only: where along the x axis, from 0 (left) to 1 (right).
+    pub at: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
     Bars,
     Donut,
+    Line,
 }
 
 /// Where a datum was drawn, in CSS pixels, for hover and click.
@@ -32,6 +35,7 @@ pub enum Shape {
 enum Hit {
     Row { top: f64, bottom: f64 },
     Slice { from: f64, to: f64 },
+    Column { left: f64, right: f64 },
 }
 
 #[derive(Clone, Copy)]
@@ -87,6 +91,9 @@ pub fn Chart(
             Shape::Bars => hits
                 .iter()
                 .position(|h| matches!(h, Hit::Row { top, bottom } if y >= *top && y < *bottom)),
+            Shape::Line => hits
+                .iter()
+                .position(|h| matches!(h, Hit::Column { left, right } if x >= *left && x < *right)),
             Shape::Donut => {
                 let g = geometry.get_value()?;
                 let (dx, dy) = (x - g.cx, y - g.cy);
@@ -216,6 +223,10 @@ fn draw(el: &HtmlCanvasElement, data: &[Datum], shape: Shape) -> (Vec<Hit>, Opti
                 muted,
                 track,
             );
+            (hits, None)
+        }
+        Shape::Line => {
+            let hits = draw_line(&root, data, (css_w, css_h), dpr, text, muted, track);
             (hits, None)
         }
         Shape::Donut => {
@@ -377,6 +388,98 @@ fn draw_bars(
             bottom: y0 + row,
         });
     }
+    hits
+}
+
+/// A line of daily counts: points at their `at`, joined where days follow each other (a gap
+/// is a day with no count, left open), with the top and zero of the scale and the first and
+/// last day under it.
+fn draw_line(
+    root: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    data: &[Datum],
+    (w, h): (f64, f64),
+    dpr: f64,
+    text: RGBColor,
+    muted: RGBColor,
+    grid: RGBColor,
+) -> Vec<Hit> {
+    let px = |v: f64| (v * dpr).round() as i32;
+    let max = data.iter().map(|d| d.count).max().unwrap_or(0).max(1);
+    let label_w = 8.0 * crate::format::thousands(max).len() as f64 + 10.0;
+    let (left, right, top, bottom) = (label_w, w - 10.0, 8.0, h - 22.0);
+    let x_of = |at: f64| left + at * (right - left);
+    let y_of = |n: u64| bottom - n as f64 / max as f64 * (bottom - top);
+    let small = |c: &RGBColor, h: HPos, v: VPos| {
+        (FONT, 11.0 * dpr).into_font().color(c).pos(Pos::new(h, v))
+    };
+    for (n, label) in [(max, true), (max / 2, false), (0, true)] {
+        let y = y_of(n);
+        let _ = root.draw(&PathElement::new(
+            vec![(px(left), px(y)), (px(right), px(y))],
+            grid.stroke_width(px(1.0).max(1) as u32),
+        ));
+        if label {
+            let _ = root.draw(&Text::new(
+                crate::format::thousands(n),
+                (px(left - 6.0), px(y)),
+                small(&muted, HPos::Right, VPos::Center),
+            ));
+        }
+    }
+    // The first and last recorded days under their points, kept inside the chart.
+    let ends: Vec<&Datum> = match (data.first(), data.last()) {
+        (Some(f), Some(l)) if data.len() > 1 => vec![f, l],
+        (Some(f), _) => vec![f],
+        _ => vec![],
+    };
+    for d in ends {
+        let anchor = if d.at < 0.5 { HPos::Left } else { HPos::Right };
+        let _ = root.draw(&Text::new(
+            d.label.clone(),
+            (px(x_of(d.at)), px(bottom + 6.0)),
+            small(&muted, anchor, VPos::Top),
+        ));
+    }
+    let color = data.first().map(|d| css_color(&d.color)).unwrap_or(text);
+    let step = data
+        .windows(2)
+        .map(|p| p[1].at - p[0].at)
+        .fold(f64::INFINITY, f64::min);
+    for pair in data.windows(2) {
+        // Joined only when no day between them is missing.
+        if pair[1].at - pair[0].at <= step * 1.5 {
+            let _ = root.draw(&PathElement::new(
+                vec![
+                    (px(x_of(pair[0].at)), px(y_of(pair[0].count))),
+                    (px(x_of(pair[1].at)), px(y_of(pair[1].count))),
+                ],
+                color.stroke_width(px(2.0) as u32),
+            ));
+        }
+    }
+    let mut hits = Vec::with_capacity(data.len());
+    for (i, d) in data.iter().enumerate() {
+        let x = x_of(d.at);
+        let _ = root.draw(&Circle::new(
+            (px(x), px(y_of(d.count))),
+            px(3.0),
+            color.filled(),
+        ));
+        let prev = if i == 0 {
+            left - 10.0
+        } else {
+            (x + x_of(data[i - 1].at)) / 2.0
+        };
+        let next = match data.get(i + 1) {
+            Some(n) => (x + x_of(n.at)) / 2.0,
+            None => right + 10.0,
+        };
+        hits.push(Hit::Column {
+            left: prev,
+            right: next,
+        });
+    }
+    let _ = text;
     hits
 }
 

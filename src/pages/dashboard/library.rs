@@ -11,12 +11,13 @@ use shipshape_model::grid::{self, Layout};
 use shipshape_model::{Dashboard, Widget, WidgetEntity, WidgetKind};
 use shipshape_qql::{catalogue, Entity};
 
-const KINDS: [(WidgetKind, &str); 5] = [
+const KINDS: [(WidgetKind, &str); 6] = [
     (WidgetKind::Count, "Count"),
     (WidgetKind::Ratio, "Ratio"),
     (WidgetKind::Bar, "Bar chart"),
     (WidgetKind::Pie, "Donut chart"),
     (WidgetKind::Table, "Table"),
+    (WidgetKind::Trend, "Trend (per day)"),
 ];
 
 const ENTITIES: [(WidgetEntity, &str); 3] = [
@@ -30,7 +31,7 @@ fn kind_label(k: WidgetKind) -> &'static str {
         .iter()
         .find(|(x, _)| *x == k)
         .map(|(_, l)| *l)
-        .unwrap_or("Trend")
+        .unwrap_or("Widget")
 }
 
 fn qql_entity(e: WidgetEntity) -> Entity {
@@ -296,6 +297,19 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
                         on:change=move |ev| {
                             let v = event_target_value(&ev).trim().parse::<u32>().unwrap_or(0);
                             set(&|w| w.limit = Some(v));
+                        } />
+                </label>
+            }.into_any());
+        }
+        if w.kind == WidgetKind::Trend {
+            out.push(view! {
+                <label class="dfield">
+                    <span class="dfield-label">"Days"</span>
+                    <input class="input" type="number" min="1" max="365" data-testid="builder-days"
+                        prop:value=move || draft.with(|w| w.days.unwrap_or(30).to_string())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).trim().parse::<u32>().unwrap_or(0);
+                            set(&|w| w.days = Some(v));
                         } />
                 </label>
             }.into_any());

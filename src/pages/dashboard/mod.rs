@@ -224,6 +224,8 @@ pub fn DashboardPage() -> impl IntoView {
     };
 
     let menu_open = RwSignal::new(false);
+    let menu_wrap = NodeRef::<leptos::html::Div>::new();
+    board::dismiss_outside(menu_wrap, menu_open);
     let importing = RwSignal::new(false);
     let actions = move || {
         let editable = board.editable.get();
@@ -235,7 +237,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <button type="button" class="btn btn-primary" data-testid="add-widget"
                         on:click=move |_| board.editing.set(Some(None))>"Add widget"</button>
                 })}
-                <div class="dmenu-wrap">
+                <div class="dmenu-wrap" node_ref=menu_wrap>
                     <button type="button" class="btn" data-testid="dashboard-menu-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
                         on:click=move |_| menu_open.update(|o| *o = !*o)>"Dashboard ▾"</button>

@@ -18,7 +18,8 @@ use wasm_bindgen::JsCast;
 pub fn requests_of(w: &Widget) -> Vec<RequestSpec> {
     let entity = w.entity.plural();
     match w.kind {
-        WidgetKind::Count | WidgetKind::Trend => vec![requests::count(entity, &w.query)],
+        WidgetKind::Count => vec![requests::count(entity, &w.query)],
+        WidgetKind::Trend => vec![requests::trend(entity, &w.query, w.days.unwrap_or(30))],
         WidgetKind::Ratio => vec![
             requests::count(entity, &w.query),
             requests::count(entity, w.base_query.as_deref().unwrap_or("")),
@@ -70,6 +71,8 @@ pub fn WidgetCard(id: String) -> impl IntoView {
     let def = definition(board, id.clone());
     let refresh = RwSignal::new(0u32);
     let menu_open = RwSignal::new(false);
+    let menu_wrap = NodeRef::<leptos::html::Div>::new();
+    super::board::dismiss_outside(menu_wrap, menu_open);
     let nav = use_navigator();
 
     let id_style = id.clone();
@@ -402,7 +405,7 @@ pub fn WidgetCard(id: String) -> impl IntoView {
                     <svg viewBox="0 0 10 16" aria-hidden="true"><circle cx="2" cy="3" r="1.4"/><circle cx="8" cy="3" r="1.4"/><circle cx="2" cy="8" r="1.4"/><circle cx="8" cy="8" r="1.4"/><circle cx="2" cy="13" r="1.4"/><circle cx="8" cy="13" r="1.4"/></svg>
                 </button>
                 <h2 class="widget-title" title=title>{title}</h2>
-                <div class="dmenu-wrap">
+                <div class="dmenu-wrap" node_ref=menu_wrap>
                     <button type="button" class="btn btn-ghost btn-icon" data-testid="widget-menu-button"
                         aria-haspopup="menu" aria-expanded=move || menu_open.get().to_string()
                         aria-label=move || format!("Actions for {}", title())
@@ -572,11 +575,7 @@ fn draw_body(w: &Widget, a: &str, b: Option<&str>) -> Result<AnyView, String> {
         }
         WidgetKind::Bar | WidgetKind::Pie => groups_view(w, a)?,
         WidgetKind::Table => table_view(w, a)?,
-        WidgetKind::Trend => {
-            return Err(
-                "Trend widgets need the daily snapshots this server does not record yet.".into(),
-            )
-        }
+        WidgetKind::Trend => trend_view(w, a)?,
     })
 }
 
@@ -613,6 +612,7 @@ fn groups_view(w: &Widget, body: &str) -> Result<AnyView, String> {
             } else {
                 format!("--chart{}", i % 8 + 1)
             },
+            at: 0.0,
         })
         .collect();
     if data.is_empty() {
@@ -687,6 +687,80 @@ fn groups_view(w: &Widget, body: &str) -> Result<AnyView, String> {
         <div class=if shape == Shape::Donut { "groups donut" } else { "groups bars" } role="figure" aria-label=summary>
             <Chart data=data shape=shape redraw=size noun=noun on_pick=on_pick />
             <ul class=legend_class data-testid="legend">{items}</ul>
+        </div>
+    }
+    .into_any())
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
+fn day_number(date: &str) -> Option<i64> {
+    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+fn trend_view(w: &Widget, body: &str) -> Result<AnyView, String> {
+    let answer: shipshape_model::TrendResponse = serde_json::from_str(body)
+        .map_err(|e| format!("Unexpected answer from the server: {e}"))?;
+    let today = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
+    let days = i64::from(answer.days.max(1));
+    let first_day = today - days + 1;
+    let span = (days - 1).max(1) as f64;
+    let data: Vec<Datum> = answer
+        .points
+        .iter()
+        .filter_map(|p| {
+            let n = day_number(&p.day)?;
+            Some(Datum {
+                label: p.day.clone(),
+                count: p.count,
+                color: "--chart1".into(),
+                at: if days == 1 {
+                    1.0
+                } else {
+                    (n - first_day) as f64 / span
+                },
+            })
+        })
+        .collect();
+    let noun = noun(w);
+    let latest = data.last().map(|d| d.count).unwrap_or(0);
+    let recorded = data.len();
+    let summary = format!(
+        "Line chart of {noun} per day over {days} days; {recorded} days recorded: {}",
+        data.iter()
+            .map(|d| format!("{} {}", d.label, d.count))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let board = expect_context::<Board>();
+    let id = w.id.clone();
+    let size = Signal::derive(move || board.layout_of(&id).map(|l| (l.w, l.h)).unwrap_or_default());
+    let href = list_href(w, &w.query);
+    let nav = use_navigator();
+    let on_pick = Callback::new(move |_| nav.push(&href));
+    let note = if recorded < days as usize {
+        format!(
+            "{recorded} of {days} days recorded: a point is taken each day from the first time this trend is counted."
+        )
+    } else {
+        String::new()
+    };
+    let data = Signal::derive(move || data.clone());
+    Ok(view! {
+        <div class="groups trend" role="figure" aria-label=summary data-testid="widget-trend">
+            <div class="trend-head">
+                <span class="trend-now">{crate::format::thousands(latest)}</span>
+                <span class="muted">{format!("{noun} today")}</span>
+            </div>
+            <Chart data=data shape=Shape::Line redraw=size noun=noun on_pick=on_pick />
+            <p class="trend-note muted">{note}</p>
         </div>
     }
     .into_any())

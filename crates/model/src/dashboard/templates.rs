@@ -3,7 +3,7 @@
 //! [`vulnerability_overview`].
 //!
 //! Findings are counted through the images and containers that carry them until the
-//! `vulnerability` entity and trend snapshots exist; no template asks for either yet.
+//! `vulnerability` entity exists; no template asks for it yet.
 
 use super::{Dashboard, Widget, WidgetEntity, WidgetKind, SCHEMA_VERSION};
 use crate::grid::{self, Layout, COLUMNS};
@@ -90,7 +90,12 @@ fn sized(mut w: Widget, width: u32, height: u32) -> Widget {
 }
 
 use WidgetEntity::{Container, Image, Sensor};
-use WidgetKind::{Bar, Count, Pie, Ratio, Table};
+use WidgetKind::{Bar, Count, Pie, Ratio, Table, Trend};
+
+fn daily(mut w: Widget, days: u32) -> Widget {
+    w.days = Some(days);
+    w
+}
 
 /// Every widget template, with its section.
 pub fn widgets() -> Vec<(Group, Widget)> {
@@ -159,6 +164,19 @@ pub fn widgets() -> Vec<(Group, Widget)> {
                 widget("top-cves", Bar, Image, "Most widespread CVEs", ""),
                 "vulnerabilities.cveids",
                 8,
+            ),
+        ),
+        (
+            Vulnerabilities,
+            daily(
+                widget(
+                    "critical-trend",
+                    Trend,
+                    Image,
+                    "Images with critical vulnerabilities, per day",
+                    "vulnerabilities.severity:5",
+                ),
+                30,
             ),
         ),
         (
@@ -305,6 +323,19 @@ pub fn widgets() -> Vec<(Group, Widget)> {
         ),
         (
             Containers,
+            daily(
+                widget(
+                    "running-trend",
+                    Trend,
+                    Container,
+                    "Running containers, per day",
+                    "state:RUNNING",
+                ),
+                30,
+            ),
+        ),
+        (
+            Containers,
             widget(
                 "privileged-containers",
                 Count,
@@ -341,6 +372,7 @@ const PLANS: [Plan; 3] = [
             ("patchable-images", 6, 4),
             ("images-by-severity", 12, 8),
             ("top-cves", 12, 8),
+            ("critical-trend", 24, 6),
             ("top-vulnerable-images", 24, 8),
         ],
     },

@@ -10,11 +10,12 @@
 //! the restart.
 
 pub mod deletion;
+pub mod trends;
 
 use crate::store::jobs::JobRow;
 use crate::store::{now_ms, Store};
 use shipshape_model::JobStatus;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,11 +42,20 @@ impl Default for JobOptions {
 pub struct JobRunner {
     store: Store,
     opts: JobOptions,
+    /// This process, as the owner of a claimed trend day.
+    me: Arc<str>,
+    /// The last UTC day whose trend snapshot this process saw done (no need to ask again).
+    trend_day: Arc<AtomicI64>,
 }
 
 impl JobRunner {
     pub fn new(store: Store, opts: JobOptions) -> Self {
-        Self { store, opts }
+        Self {
+            store,
+            opts,
+            me: uuid::Uuid::new_v4().to_string().into(),
+            trend_day: Arc::new(AtomicI64::new(i64::MIN)),
+        }
     }
 
     /// Claims a job just created here and runs it in the background.
@@ -88,6 +98,29 @@ impl JobRunner {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "looking for jobs to take over"),
+        }
+        self.trend_snapshot().await;
+    }
+
+    /// Takes today's trend snapshot unless it is done or another process is taking it.
+    async fn trend_snapshot(&self) {
+        let now = now_ms();
+        let day = crate::store::trends::day_of(now);
+        if self.trend_day.load(Ordering::Acquire) == day {
+            return;
+        }
+        let stale_before = now - self.opts.stale_after.as_millis() as i64;
+        match trends::tick(&self.store, &self.me, now, stale_before).await {
+            Ok(trends::Tick::Took(n)) => {
+                tracing::info!(questions = n, "took the daily trend snapshot");
+                self.trend_day.store(day, Ordering::Release);
+            }
+            Ok(trends::Tick::Elsewhere) => {
+                if matches!(self.store.trend_day_finished(day).await, Ok(true)) {
+                    self.trend_day.store(day, Ordering::Release);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "taking the daily trend snapshot"),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod params;
 pub mod searches;
 pub mod sensors;
+pub mod trend;
 
 use crate::error::{error_body, json_error_response};
 use crate::AppState;
@@ -55,6 +56,7 @@ pub const ALIASES: [&str; 2] = ["/csapi/v1.1", "/csapi/v1.2"];
 pub fn documented() -> OpenApiRouter<AppState> {
     let v13 = assets()
         .merge(aggregate::router())
+        .merge(trend::router())
         .merge(dashboards::router())
         .merge(jobs::router())
         .merge(searches::router());

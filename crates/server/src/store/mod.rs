@@ -32,6 +32,7 @@ pub mod searches;
 pub mod sensors;
 pub mod settings;
 pub mod testing;
+pub mod trends;
 pub mod users;
 pub mod window;
 pub mod write;

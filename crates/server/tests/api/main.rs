@@ -22,3 +22,4 @@ mod seeding;
 mod serving;
 mod snippets;
 mod store_writes;
+mod trends;
