@@ -343,6 +343,7 @@ fn dashboard_load(base: &str, token: &str, report: &mut Vec<String>) -> Result<(
     ];
     let auth = format!("Authorization: Bearer {token}");
     let mut times = Vec::new();
+    let mut failed = 0;
     for run in 0..21 {
         let start = std::time::Instant::now();
         let children: Vec<_> = urls
@@ -353,15 +354,19 @@ fn dashboard_load(base: &str, token: &str, report: &mut Vec<String>) -> Result<(
                     .spawn()
             })
             .collect::<std::io::Result<_>>()?;
+        let mut failed_now = 0;
         for mut c in children {
             if !c.wait()?.success() {
-                anyhow::bail!("a dashboard request failed");
+                failed_now += 1;
             }
         }
+        failed += failed_now;
         // The first run warms the caches, as a user's first look does; it is reported apart.
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         if run == 0 {
-            let line = format!("Dashboard of 12 widgets, first load: {ms:.0} ms");
+            let line = format!(
+                "Dashboard of 12 widgets, first load: {ms:.0} ms ({failed_now} of 12 requests failed)"
+            );
             println!("{line}");
             report.push(format!("\n{line}"));
         } else {
@@ -370,9 +375,11 @@ fn dashboard_load(base: &str, token: &str, report: &mut Vec<String>) -> Result<(
     }
     times.sort_by(f64::total_cmp);
     let line = format!(
-        "Dashboard of 12 widgets (12 requests at once, 20 runs): median {:.0} ms, worst {:.0} ms",
+        "Dashboard of 12 widgets (12 requests at once, 20 runs): median {:.0} ms, worst {:.0} ms; \
+         {failed} of {} requests failed in all",
         times[times.len() / 2],
-        times[times.len() - 1]
+        times[times.len() - 1],
+        21 * urls.len()
     );
     println!("{line}");
     report.push(line);
