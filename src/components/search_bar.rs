@@ -846,6 +846,7 @@ fn default_example(entity: Entity) -> &'static str {
         Entity::Sensor => "status:RUNNING",
         Entity::Image => "vulnerabilities.severity>=4",
         Entity::Container => "state:RUNNING and isRoot:true",
+        Entity::Vulnerability => "severity:5 and patchAvailable:true",
     }
 }
 

@@ -188,6 +188,58 @@ async fn a_first_visit_lands_on_the_vulnerability_overview_filled_with_real_coun
         .text()
         .await?;
     assert_eq!(shown.replace(',', ""), want.to_string());
+    // With no earlier day recorded, no change is shown.
+    assert!(d
+        .find_all(By::Css(format!(
+            "{} [data-testid=widget-change]",
+            widget_css("critical-images")
+        )))
+        .await?
+        .is_empty());
+    // A count recorded three days ago (fewer by 5): the count shows its change since then.
+    let three_days_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs()
+        / 86_400
+        - 3;
+    let db = app.database_url.trim_start_matches("sqlite:").to_string();
+    let script = "import datetime, sqlite3, sys\n\
+        c = sqlite3.connect(sys.argv[1])\n\
+        c.execute(\"INSERT INTO trend_points (entity, query, day, count, taken) \
+        VALUES ('images', 'vulnerabilities.severity:5', ?, ?, 0)\", \
+        (int(sys.argv[2]), int(sys.argv[3])))\n\
+        c.commit()\n\
+        print(datetime.date(1970, 1, 1) + datetime.timedelta(days=int(sys.argv[2])))\n";
+    let out = tokio::process::Command::new("python3")
+        .args([
+            "-c",
+            script,
+            &db,
+            &three_days_ago.to_string(),
+            &(want - 5).to_string(),
+        ])
+        .output()
+        .await?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let day = String::from_utf8(out.stdout)?.trim().to_string();
+    d.refresh().await?;
+    settle(d).await?;
+    let change = wait_for(
+        d,
+        &format!(
+            "{} [data-testid=widget-change]",
+            widget_css("critical-images")
+        ),
+    )
+    .await?
+    .text()
+    .await?;
+    assert!(change.starts_with("▲ +5 ("), "{change}");
+    assert!(change.ends_with(&format!(" since {day}")), "{change}");
     // The bar chart's text alternative carries every group of the aggregate answer.
     let agg = app
         .api_get(

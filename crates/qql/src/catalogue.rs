@@ -5,16 +5,19 @@
 
 use serde::Serialize;
 
-/// What a query selects: the three lists of the API.
+/// What a query selects: the three lists of the API, and the findings across images that
+/// dashboards count (`vulnerabilities`, which has no list).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Entity {
     Sensor,
     Image,
     Container,
+    /// One row per finding: a vulnerability (QID) found in an image.
+    Vulnerability,
 }
 
 impl Entity {
-    /// Every entity, in the API's order.
+    /// The entities with a list, in the API's order.
     pub const ALL: [Entity; 3] = [Entity::Sensor, Entity::Image, Entity::Container];
 
     /// The plural, as used in paths and messages: `"sensors"`, `"images"`, `"containers"`.
@@ -23,6 +26,7 @@ impl Entity {
             Entity::Sensor => "sensors",
             Entity::Image => "images",
             Entity::Container => "containers",
+            Entity::Vulnerability => "vulnerabilities",
         }
     }
 
@@ -32,6 +36,7 @@ impl Entity {
             Entity::Sensor => "sensor",
             Entity::Image => "image",
             Entity::Container => "container",
+            Entity::Vulnerability => "vulnerability",
         }
     }
 }
@@ -404,12 +409,60 @@ static CONTAINER: &[TokenDef] = &[
     LABELS[2],
 ];
 
+/// A finding: one vulnerability (QID) in one image, with the package it was found in.
+static VULNERABILITY: &[TokenDef] = &[
+    scalar("qid", COUNT, "The vulnerability's QID."),
+    scalar(
+        "severity",
+        SEVERITY,
+        "The severity, 1 (minimal) to 5 (urgent).",
+    ),
+    scalar("title", Text, "The vulnerability's title."),
+    many("cveids", Text, "A CVE id of the vulnerability."),
+    scalar("category", Text, "The vulnerability's category."),
+    scalar(
+        "typeDetected",
+        Keyword(TYPE_DETECTED),
+        "Whether the finding is confirmed or potential.",
+    ),
+    scalar(
+        "patchAvailable",
+        Boolean,
+        "Whether a patch or a fixed version exists.",
+    ),
+    scalar("published", Date, "When the vulnerability was published."),
+    scalar("firstFound", Date, "When the finding was first seen."),
+    scalar("lastFound", Date, "When the finding was last seen."),
+    scalar("software.name", Text, "The package the finding is in."),
+    scalar(
+        "software.version",
+        Text,
+        "The version of the package the finding is in.",
+    ),
+    scalar(
+        "software.fixVersion",
+        Text,
+        "The version of the package that fixes it.",
+    ),
+    scalar(
+        "imageId",
+        Text,
+        "The image id of the image it was found in.",
+    ),
+    scalar(
+        "operatingSystem",
+        Text,
+        "The operating system of the image it was found in.",
+    ),
+];
+
 /// Every token of `entity`, in a stable order (the console lists them in this order).
 pub fn catalogue(entity: Entity) -> &'static [TokenDef] {
     match entity {
         Entity::Sensor => SENSOR,
         Entity::Image => IMAGE,
         Entity::Container => CONTAINER,
+        Entity::Vulnerability => VULNERABILITY,
     }
 }
 

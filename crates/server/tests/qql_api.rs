@@ -24,6 +24,7 @@ fn path_of(entity: QE) -> &'static str {
         QE::Sensor => "sensors",
         QE::Image => "images",
         QE::Container => "containers",
+        QE::Vulnerability => "vulnerabilities",
     }
 }
 

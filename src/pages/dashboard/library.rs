@@ -20,11 +20,21 @@ const KINDS: [(WidgetKind, &str); 6] = [
     (WidgetKind::Trend, "Trend (per day)"),
 ];
 
-const ENTITIES: [(WidgetEntity, &str); 3] = [
+const ENTITIES: [(WidgetEntity, &str); 4] = [
     (WidgetEntity::Image, "Images"),
     (WidgetEntity::Container, "Containers"),
     (WidgetEntity::Sensor, "Sensors"),
+    (
+        WidgetEntity::Vulnerability,
+        "Findings (vulnerabilities in images)",
+    ),
 ];
+
+/// Whether widgets of `kind` can count `entity`'s rows: findings have no list (no table) and no
+/// daily history (no trend).
+fn kind_fits(kind: WidgetKind, entity: WidgetEntity) -> bool {
+    entity != WidgetEntity::Vulnerability || !matches!(kind, WidgetKind::Table | WidgetKind::Trend)
+}
 
 fn kind_label(k: WidgetKind) -> &'static str {
     KINDS
@@ -35,7 +45,7 @@ fn kind_label(k: WidgetKind) -> &'static str {
 }
 
 fn qql_entity(e: WidgetEntity) -> Entity {
-    e.qql().unwrap_or(Entity::Image)
+    e.qql()
 }
 
 /// Adds `w` at the highest free place (with a fresh id) and announces it.
@@ -222,7 +232,12 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
             w.columns = None;
             w.sort = None;
         });
-        set_kind(draft.get_untracked().kind);
+        let kind = draft.get_untracked().kind;
+        set_kind(if kind_fits(kind, e) {
+            kind
+        } else {
+            WidgetKind::Bar
+        });
     };
     let problem = Memo::new(move |_| draft.with(check).err());
     let refresh = RwSignal::new(0u32);
@@ -242,7 +257,7 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
 
     let kind_options = KINDS
         .iter()
-        .map(|&(k, l)| view! { <option value=format!("{k:?}") selected=move || draft.with(|w| w.kind == k)>{l}</option> })
+        .map(|&(k, l)| view! { <option value=format!("{k:?}") selected=move || draft.with(|w| w.kind == k) disabled=move || draft.with(|w| !kind_fits(k, w.entity))>{l}</option> })
         .collect_view();
     let entity_options = ENTITIES
         .iter()

@@ -9,20 +9,40 @@ use crate::components::list::query::url_value;
 use crate::components::reltime::RelTime;
 use crate::navigation::use_navigator;
 use leptos::prelude::*;
-use shipshape_model::dashboard::group_filter;
+use shipshape_model::dashboard::{findings_as_images, group_filter};
 use shipshape_model::grid::{self, Layout};
-use shipshape_model::{AggregateResponse, RequestSpec, Widget, WidgetKind};
+use shipshape_model::{AggregateResponse, RequestSpec, Widget, WidgetEntity, WidgetKind};
 use wasm_bindgen::JsCast;
+
+/// The count of `filter`'s rows: a list's `count`; findings, which have no list, are counted
+/// by their aggregate's `total`.
+fn count_request(w: &Widget, filter: &str) -> RequestSpec {
+    match w.entity {
+        WidgetEntity::Vulnerability => {
+            requests::aggregate(w.entity.plural(), filter, "severity", 5)
+        }
+        _ => requests::count(w.entity.plural(), filter),
+    }
+}
+
+/// A count's change is against the count recorded this many days ago (or the oldest recorded
+/// since, when the history is shorter).
+const CHANGE_DAYS: u32 = 7;
 
 /// The requests behind a widget, in the order it sends them.
 pub fn requests_of(w: &Widget) -> Vec<RequestSpec> {
     let entity = w.entity.plural();
     match w.kind {
-        WidgetKind::Count => vec![requests::count(entity, &w.query)],
+        // The count's recorded days give its change over the last week, where they exist.
+        WidgetKind::Count if w.entity != WidgetEntity::Vulnerability => vec![
+            count_request(w, &w.query),
+            requests::trend(entity, &w.query, CHANGE_DAYS + 1),
+        ],
+        WidgetKind::Count => vec![count_request(w, &w.query)],
         WidgetKind::Trend => vec![requests::trend(entity, &w.query, w.days.unwrap_or(30))],
         WidgetKind::Ratio => vec![
-            requests::count(entity, &w.query),
-            requests::count(entity, w.base_query.as_deref().unwrap_or("")),
+            count_request(w, &w.query),
+            count_request(w, w.base_query.as_deref().unwrap_or("")),
         ],
         WidgetKind::Bar | WidgetKind::Pie => vec![requests::aggregate(
             entity,
@@ -40,13 +60,18 @@ pub fn requests_of(w: &Widget) -> Vec<RequestSpec> {
     }
 }
 
-/// The list tab showing the rows behind `filter`.
-pub fn list_href(w: &Widget, filter: &str) -> String {
-    let mut href = format!("/{}", w.entity.plural());
+/// The list tab showing the rows behind `filter`. Findings have no tab: theirs is the Images tab
+/// with the images that have such findings, when the filter says that in image tokens.
+pub fn list_href(w: &Widget, filter: &str) -> Option<String> {
+    let (tab, filter) = match w.entity {
+        WidgetEntity::Vulnerability => ("images", findings_as_images(filter)?),
+        e => (e.plural(), filter.to_string()),
+    };
+    let mut href = format!("/{tab}");
     if !filter.trim().is_empty() {
-        href.push_str(&format!("?filter={}", url_value(filter)));
+        href.push_str(&format!("?filter={}", url_value(&filter)));
     }
-    href
+    Some(href)
 }
 
 /// The definition without its place: what the body's requests depend on.
@@ -327,13 +352,7 @@ pub fn WidgetCard(id: String) -> impl IntoView {
     };
 
     let title = move || def.with(|w| w.as_ref().map(|w| w.title.clone()).unwrap_or_default());
-    let open_list = move || {
-        def.with(|w| {
-            w.as_ref()
-                .map(|w| list_href(w, &w.query))
-                .unwrap_or_default()
-        })
-    };
+    let open_list = move || def.with(|w| w.as_ref().and_then(|w| list_href(w, &w.query)));
     let id_menu = id.clone();
     let menu = move || {
         menu_open.get().then(|| {
@@ -352,8 +371,17 @@ pub fn WidgetCard(id: String) -> impl IntoView {
                             }
                             menu_open.set(false);
                         }>"Show API request"</button>
-                    <button type="button" role="menuitem" data-testid="widget-open-list"
-                        on:click=move |_| { menu_open.set(false); nav.push(&open_list()); }>"Open as list"</button>
+                    {open_list().map(|href| {
+                        let label = if def.with(|w| w.as_ref().is_some_and(|w| w.entity == WidgetEntity::Vulnerability)) {
+                            "Open the images"
+                        } else {
+                            "Open as list"
+                        };
+                        view! {
+                            <button type="button" role="menuitem" data-testid="widget-open-list"
+                                on:click=move |_| { menu_open.set(false); nav.push(&href); }>{label}</button>
+                        }
+                    })}
                     {editable.then(|| view! {
                         <button type="button" role="menuitem" data-testid="widget-edit"
                             on:click=move |_| { menu_open.set(false); board.editing.set(Some(Some(id_edit.clone()))); }>"Edit"</button>
@@ -491,10 +519,15 @@ pub(super) fn body(w: Widget, refresh: RwSignal<u32>) -> AnyView {
             |s| Ok::<_, String>(s.to_string()),
         )
     });
+    // A count draws without its history (which only adds the change): it does not wait for it,
+    // and a failed history leaves the count alone.
+    let history_only = w.kind == WidgetKind::Count;
     let w = StoredValue::new(w);
     (move || {
         let a = loader.state.get();
-        let b = second.map(|l| l.state.get());
+        let b = second
+            .map(|l| l.state.get())
+            .filter(|b| !history_only || matches!(b, Load::Ready(_)));
         let failed = match (&a, &b) {
             (Load::Failed(e), _) | (_, Some(Load::Failed(e))) => Some(e.clone()),
             _ => None,
@@ -526,10 +559,11 @@ pub(super) fn body(w: Widget, refresh: RwSignal<u32>) -> AnyView {
     .into_any()
 }
 
+/// A list's `count`, or an aggregate's `total` (how findings are counted).
 fn count_of(body: &str) -> Result<u64, String> {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.get("count")?.as_u64())
+        .and_then(|v| v.get("count").or_else(|| v.get("total"))?.as_u64())
         .ok_or_else(|| "Unexpected answer from the server: no count.".to_string())
 }
 
@@ -548,10 +582,12 @@ fn draw_body(w: &Widget, a: &str, b: Option<&str>) -> Result<AnyView, String> {
         WidgetKind::Count => {
             let n = count_of(a)?;
             let href = list_href(w, &w.query);
+            let change = b.and_then(|b| change_since(n, b));
             view! {
                 <a class="big-number" href=href data-testid="widget-count">
                     <span class="big">{crate::format::thousands(n)}</span>
                     <span class="muted">{noun}</span>
+                    {change.map(|c| view! { <span class="count-change muted" data-testid="widget-change">{c}</span> })}
                 </a>
             }
             .into_any()
@@ -577,6 +613,42 @@ fn draw_body(w: &Widget, a: &str, b: Option<&str>) -> Result<AnyView, String> {
         WidgetKind::Table => table_view(w, a)?,
         WidgetKind::Trend => trend_view(w, a)?,
     })
+}
+
+/// "▲ 1,204 (+3.1%) since 2026-11-25": `now` against the oldest count recorded before today in
+/// the trend answer `body` (the answer's first day is `CHANGE_DAYS` ago). `None` before a
+/// second day is recorded.
+fn change_since(now: u64, body: &str) -> Option<String> {
+    let t: shipshape_model::TrendResponse = serde_json::from_str(body).ok()?;
+    let today = t.points.iter().map(|p| p.day.as_str()).max()?;
+    let then = t
+        .points
+        .iter()
+        .filter(|p| p.day.as_str() < today)
+        .min_by(|a, b| a.day.cmp(&b.day))?;
+    let diff = now as i64 - then.count as i64;
+    let arrow = match diff.signum() {
+        1 => "▲",
+        -1 => "▼",
+        _ => "=",
+    };
+    let pct = if then.count == 0 {
+        String::new()
+    } else {
+        format!(" ({:+.1}%)", diff as f64 * 100.0 / then.count as f64)
+    };
+    let sign = if diff > 0 {
+        "+"
+    } else if diff < 0 {
+        "−"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{arrow} {sign}{}{pct} since {}",
+        crate::format::thousands(diff.unsigned_abs()),
+        then.day
+    ))
 }
 
 fn severity_name(key: &str) -> Option<String> {
@@ -623,18 +695,15 @@ fn groups_view(w: &Widget, body: &str) -> Result<AnyView, String> {
         }
         .into_any());
     }
-    let hrefs: Vec<String> = answer
+    let hrefs: Vec<Option<String>> = answer
         .groups
         .iter()
-        .map(|g| {
-            let entity = w.entity.qql().unwrap_or(shipshape_qql::Entity::Image);
-            list_href(w, &group_filter(entity, &w.query, &token, &g.key))
-        })
+        .map(|g| list_href(w, &group_filter(w.entity.qql(), &w.query, &token, &g.key)))
         .collect();
     let nav = use_navigator();
     let hrefs_pick = hrefs.clone();
     let on_pick = Callback::new(move |i: usize| {
-        if let Some(h) = hrefs_pick.get(i) {
+        if let Some(Some(h)) = hrefs_pick.get(i) {
             nav.push(h);
         }
     });
@@ -744,7 +813,11 @@ fn trend_view(w: &Widget, body: &str) -> Result<AnyView, String> {
     let size = Signal::derive(move || board.layout_of(&id).map(|l| (l.w, l.h)).unwrap_or_default());
     let href = list_href(w, &w.query);
     let nav = use_navigator();
-    let on_pick = Callback::new(move |_| nav.push(&href));
+    let on_pick = Callback::new(move |_| {
+        if let Some(h) = &href {
+            nav.push(h);
+        }
+    });
     let note = if recorded < days as usize {
         format!(
             "{recorded} of {days} days recorded: a point is taken each day from the first time this trend is counted."
@@ -814,7 +887,7 @@ fn table_view(w: &Widget, body: &str) -> Result<AnyView, String> {
         .cloned()
         .unwrap_or_default();
     let columns = w.columns.clone().unwrap_or_default();
-    let entity = w.entity.qql().unwrap_or(shipshape_qql::Entity::Image);
+    let entity = w.entity.qql();
     if rows.is_empty() {
         return Ok(view! {
             <div class="widget-empty" data-testid="widget-empty">{format!("No {} match.", noun(w))}</div>

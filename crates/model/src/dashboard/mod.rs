@@ -54,13 +54,13 @@ impl WidgetEntity {
         }
     }
 
-    /// The QQL entity whose catalogue checks the widget's tokens (none yet for findings).
-    pub fn qql(self) -> Option<shipshape_qql::Entity> {
+    /// The QQL entity whose catalogue checks the widget's tokens.
+    pub fn qql(self) -> shipshape_qql::Entity {
         match self {
-            WidgetEntity::Sensor => Some(shipshape_qql::Entity::Sensor),
-            WidgetEntity::Image => Some(shipshape_qql::Entity::Image),
-            WidgetEntity::Container => Some(shipshape_qql::Entity::Container),
-            WidgetEntity::Vulnerability => None,
+            WidgetEntity::Sensor => shipshape_qql::Entity::Sensor,
+            WidgetEntity::Image => shipshape_qql::Entity::Image,
+            WidgetEntity::Container => shipshape_qql::Entity::Container,
+            WidgetEntity::Vulnerability => shipshape_qql::Entity::Vulnerability,
         }
     }
 }
@@ -283,13 +283,20 @@ impl Widget {
                 format!("must have 1 to {MAX_NAME} characters"),
             ));
         }
-        let Some(entity) = self.entity.qql() else {
+        let entity = self.entity.qql();
+        if self.entity == WidgetEntity::Vulnerability
+            && matches!(self.kind, WidgetKind::Table | WidgetKind::Trend)
+        {
             return Err(refuse(
                 w,
                 "entity",
-                "'vulnerability' widgets are not available on this server yet",
+                format!(
+                    "findings ('vulnerability') have no list and no daily history: a {} widget \
+                     needs sensors, images or containers",
+                    format!("{:?}", self.kind).to_lowercase()
+                ),
             ));
-        };
+        }
         let qql = |field: &str, text: &str| {
             shipshape_qql::parse(text, entity)
                 .map(|_| ())
@@ -382,6 +389,40 @@ impl Widget {
         }
         Ok(())
     }
+}
+
+/// The images behind a findings question: `query` (QQL of the `vulnerability` entity) with each
+/// token read as the image's token for its findings (`severity` as `vulnerabilities.severity`,
+/// `software.name` as `software.name`, …), for "open as list". `None` when the query has a `not`
+/// (images without such a finding are not the complement of the findings) or a token images
+/// lack.
+pub fn findings_as_images(query: &str) -> Option<String> {
+    use shipshape_qql::{Entity, Expr};
+    fn rename(e: &mut Expr) -> Option<()> {
+        match e {
+            Expr::Or { operands, .. } | Expr::And { operands, .. } => {
+                operands.iter_mut().try_for_each(rename)
+            }
+            Expr::Not { .. } => None,
+            Expr::Clause(c) => {
+                let name = match c.token.name {
+                    n @ ("software.name"
+                    | "software.version"
+                    | "software.fixVersion"
+                    | "imageId"
+                    | "operatingSystem") => n.to_string(),
+                    n => format!("vulnerabilities.{n}"),
+                };
+                c.token.name = shipshape_qql::lookup(Entity::Image, &name)?.name;
+                Some(())
+            }
+        }
+    }
+    let mut q = shipshape_qql::parse(query, Entity::Vulnerability).ok()?;
+    if let Some(e) = q.expr.as_mut() {
+        rename(e)?;
+    }
+    Some(shipshape_qql::print(&q))
 }
 
 /// The filter of one group of a bar or pie widget: the widget's query and `token` equal to

@@ -89,7 +89,7 @@ fn sized(mut w: Widget, width: u32, height: u32) -> Widget {
     w
 }
 
-use WidgetEntity::{Container, Image, Sensor};
+use WidgetEntity::{Container, Image, Sensor, Vulnerability};
 use WidgetKind::{Bar, Count, Pie, Ratio, Table, Trend};
 
 fn daily(mut w: Widget, days: u32) -> Widget {
@@ -163,6 +163,47 @@ pub fn widgets() -> Vec<(Group, Widget)> {
             grouped(
                 widget("top-cves", Bar, Image, "Most widespread CVEs", ""),
                 "vulnerabilities.cveids",
+                8,
+            ),
+        ),
+        (
+            Vulnerabilities,
+            grouped(
+                widget(
+                    "findings-by-severity",
+                    Pie,
+                    Vulnerability,
+                    "Findings by severity",
+                    "",
+                ),
+                "severity",
+                5,
+            ),
+        ),
+        (
+            Vulnerabilities,
+            ratio(
+                widget(
+                    "fixable-critical-findings",
+                    Ratio,
+                    Vulnerability,
+                    "Critical findings with a fix",
+                    "severity:5 and patchAvailable:true",
+                ),
+                "severity:5",
+            ),
+        ),
+        (
+            Vulnerabilities,
+            grouped(
+                widget(
+                    "top-vulnerable-packages",
+                    Bar,
+                    Vulnerability,
+                    "Packages with the most critical findings",
+                    "severity:5",
+                ),
+                "software.name",
                 8,
             ),
         ),

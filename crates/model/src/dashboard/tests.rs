@@ -255,3 +255,53 @@ fn group_filters_select_exactly_the_group_and_parse() {
         shipshape_qql::parse(&got, entity).unwrap_or_else(|e| panic!("{got}: {e:?}"));
     }
 }
+
+#[test]
+fn findings_widgets_count_and_group_but_have_no_table_or_trend() {
+    let mut v = doc();
+    v["widgets"][0]["entity"] = "vulnerability".into();
+    v["widgets"][0]["query"] = "severity:5 and patchAvailable:true".into();
+    v["widgets"][2]["entity"] = "vulnerability".into();
+    v["widgets"][2]["groupBy"] = "cveids".into();
+    let d = import(&v).expect("findings count and bar widgets are valid");
+    assert_eq!(d.widgets[0].entity, WidgetEntity::Vulnerability);
+    // Image tokens are not findings' tokens.
+    assert_eq!(
+        refusal(|v| {
+            v["widgets"][0]["entity"] = "vulnerability".into();
+        }),
+        at("crit", "query")
+    );
+    assert_eq!(
+        refusal(|v| v["widgets"][3]["entity"] = "vulnerability".into()),
+        at("top", "entity")
+    );
+}
+
+#[test]
+fn findings_open_as_the_images_that_have_them() {
+    let cases = [
+        ("", Some("")),
+        ("severity:5", Some("vulnerabilities.severity:5")),
+        (
+            "qid:1234 or cveids:`CVE-2024-1`",
+            Some("vulnerabilities.qid:1234 or vulnerabilities.cveids:`CVE-2024-1`"),
+        ),
+        (
+            "severity>=4 and software.name:openssl",
+            Some("vulnerabilities.severity>=4 and software.name:openssl"),
+        ),
+        // Images without a finding are not the findings' complement; images have no category.
+        ("not severity:5", None),
+        ("category:Debian", None),
+        ("severity:", None),
+    ];
+    for (findings, images) in cases {
+        let got = findings_as_images(findings);
+        assert_eq!(got.as_deref(), images, "{findings}");
+        if let Some(q) = got {
+            shipshape_qql::parse(&q, shipshape_qql::Entity::Image)
+                .unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        }
+    }
+}

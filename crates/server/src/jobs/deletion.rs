@@ -99,6 +99,11 @@ pub async fn run(store: &Store, job: &JobRow, lost: &AtomicBool) -> Result<Outco
             Entity::Container => (delete::containers(&mut tx, &next).await?, Vec::new()),
             Entity::Image => delete::images(&mut tx, &next).await?,
             Entity::Sensor => delete::sensors(&mut tx, &next).await?,
+            Entity::Vulnerability => {
+                return Err(JobError::Unresumable(
+                    "findings are not deleted by a job".into(),
+                ))
+            }
         };
         skipped.extend(kept.into_iter().map(|k| SkippedRecord {
             id: k.id,
@@ -169,6 +174,11 @@ async fn plan(
                         .flat_map(|k| [k.sha.clone(), k.container_id.clone()])
                         .collect();
                     (keys.into_iter().map(|k| k.id).collect(), found)
+                }
+                Entity::Vulnerability => {
+                    return Err(JobError::Unresumable(
+                        "findings are not deleted by a job".into(),
+                    ))
                 }
             };
             for id in ids.iter() {

@@ -1,5 +1,6 @@
-//! `GET /csapi/v1.3/{sensors|images|containers}/aggregate` (extension): matching rows counted per
-//! value of a token, for the dashboard's bar and pie widgets.
+//! `GET /csapi/v1.3/{sensors|images|containers|vulnerabilities}/aggregate` (extension): matching
+//! rows counted per value of a token, for the dashboard's widgets. `vulnerabilities` counts
+//! findings (one per vulnerability found in an image), which have no list of their own.
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(aggregate_sensors))
         .routes(routes!(aggregate_images))
         .routes(routes!(aggregate_containers))
+        .routes(routes!(aggregate_vulnerabilities))
 }
 
 /// The tokens `entity` can be grouped by.
@@ -83,6 +85,11 @@ aggregate_params!(
     ContainerAggregateParams,
     ContainerGroupBy,
     Entity::Container
+);
+aggregate_params!(
+    VulnerabilityAggregateParams,
+    VulnerabilityGroupBy,
+    Entity::Vulnerability
 );
 
 struct Request {
@@ -150,4 +157,15 @@ pub async fn aggregate_containers(
     Params(p): Params<ContainerAggregateParams>,
 ) -> Result<Response, ApiError> {
     aggregate(&state, Entity::Container, p.into()).await
+}
+
+#[utoipa::path(get, path = "/vulnerabilities/aggregate", tag = "dashboards",
+    params(VulnerabilityAggregateParams),
+    responses((status = 200, body = AggregateResponse)), security(("bearer" = []), ("basic" = [])))]
+pub async fn aggregate_vulnerabilities(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Params(p): Params<VulnerabilityAggregateParams>,
+) -> Result<Response, ApiError> {
+    aggregate(&state, Entity::Vulnerability, p.into()).await
 }

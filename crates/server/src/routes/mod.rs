@@ -188,6 +188,11 @@ pub async fn list_page(
     use shipshape_model::ListResponse;
     let lq = &req.query;
     Ok(match entity {
+        Entity::Vulnerability => {
+            return Err(crate::error::ApiError::NotFound(
+                "findings have no list".into(),
+            ))
+        }
         Entity::Sensor => {
             let release = state.store.sensor_release().await?;
             let view = crate::store::sensors::SensorView {

@@ -31,6 +31,8 @@ pub enum SearchEntity {
     Sensors,
     Images,
     Containers,
+    /// Findings, searched in the dashboard's widget builder.
+    Vulnerabilities,
 }
 
 impl SearchEntity {
@@ -39,6 +41,9 @@ impl SearchEntity {
             SearchEntity::Sensors => ("sensors", shipshape_qql::Entity::Sensor),
             SearchEntity::Images => ("images", shipshape_qql::Entity::Image),
             SearchEntity::Containers => ("containers", shipshape_qql::Entity::Container),
+            SearchEntity::Vulnerabilities => {
+                ("vulnerabilities", shipshape_qql::Entity::Vulnerability)
+            }
         }
     }
 }
@@ -61,6 +66,7 @@ fn check_query(e: shipshape_qql::Entity, query: &str) -> Result<String, ApiError
             shipshape_qql::Entity::Sensor => crate::store::Entity::Sensor,
             shipshape_qql::Entity::Image => crate::store::Entity::Image,
             shipshape_qql::Entity::Container => crate::store::Entity::Container,
+            shipshape_qql::Entity::Vulnerability => crate::store::Entity::Vulnerability,
         },
         Some(q),
         crate::store::now_ms(),

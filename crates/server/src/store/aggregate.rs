@@ -80,9 +80,13 @@ fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
         } => {
             let extra = filter.map(|f| format!(" AND {f}")).unwrap_or_default();
             // `image_vulns v JOIN vuln_defs d ON …`: the first table joins the row, the rest
-            // follow it.
+            // follow it. Grouping reads every finding, so finding by finding (`+`, as in
+            // `targets::VULNS_DEFS_SCAN`).
             let (first, rest) = match table.split_once(" JOIN ") {
-                Some((first, rest)) => (first, format!(" JOIN {rest}")),
+                Some((first, rest)) => (
+                    first,
+                    format!(" JOIN {}", rest.replace("d.qid = v.qid", "d.qid = +v.qid")),
+                ),
                 None => (table, String::new()),
             };
             Some(Grouping::Key {
@@ -100,7 +104,8 @@ fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
                 key: as_text(&inner)?,
             })
         }
-        // `vulnerabilities.cveids`: each CVE id of the image's findings.
+        // `vulnerabilities.cveids`: each CVE id of the image's findings (finding by finding:
+        // 3.7 s instead of 15 s at 3.6 million findings).
         Target::InSet {
             key,
             select,
@@ -109,7 +114,7 @@ fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
             ..
         } => Some(Grouping::Key {
             join: format!(
-                " JOIN image_vulns v ON {select} = {key} JOIN vuln_defs d ON d.qid = v.qid, {}",
+                " JOIN image_vulns v ON {select} = {key} JOIN vuln_defs d ON d.qid = +v.qid, {}",
                 d.json_each_text("d.cveids")
             ),
             key: as_text(inner)?,
@@ -122,7 +127,7 @@ fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
 fn scope(d: Dialect, filter: &Filter, join: &str, extra: &str) -> Sql {
     let e = filter.entity;
     let cond = compile(d, filter);
-    let mut sql = Sql::new(format!("FROM {} {}{join} WHERE ", e.table(), e.alias()));
+    let mut sql = Sql::new(format!("FROM {}{join} WHERE ", e.from()));
     if cond.text.is_empty() {
         sql.push(extra);
     } else {
@@ -135,6 +140,11 @@ impl Store {
     /// The largest `limit` groups of `token`'s values among the rows matching `filter` (most
     /// rows first, then by value), and how many rows match. `None` when the token cannot be
     /// grouped by (see [`groupable_tokens`]).
+    ///
+    /// The groups are kept per statement for the database version they were counted at
+    /// (`store_version`, bumped by every asset write in any process), so a dashboard opened
+    /// again, by anyone, is answered from memory until the data changes; requests for the same
+    /// groups at once count them once.
     pub async fn aggregate(
         &self,
         filter: &Filter,
@@ -147,33 +157,89 @@ impl Store {
         let Some(grouping) = group_expr(d, e, token) else {
             return Ok(None);
         };
-        let mut sql = match grouping {
+        let limit = limit.clamp(1, MAX_GROUPS) as usize;
+        let sql = match &grouping {
             Grouping::Key { join, key } => {
-                let mut sql = Sql::new(format!("SELECT {key} AS k, count(DISTINCT {a}.id) AS n "));
-                sql.append(&scope(d, filter, &join, &format!("{key} IS NOT NULL")));
-                sql.push(" GROUP BY 1");
+                // A join can repeat a row (one per element): count it once per value. Findings
+                // join only their definition's CVE ids, which are distinct.
+                let n = if join.is_empty() || e == Entity::Vulnerability {
+                    "count(*)".to_string()
+                } else {
+                    format!("count(DISTINCT {a}.id)")
+                };
+                let mut sql = Sql::new(format!("SELECT {key} AS k, {n} AS n "));
+                sql.append(&scope(d, filter, join, &format!("{key} IS NOT NULL")));
+                sql.push(" GROUP BY 1 ORDER BY 2 DESC, 1 ASC LIMIT ")
+                    .push_bind(limit as i64);
                 sql
             }
+            // One pass over the rows counts all five severities.
             Grouping::Severity => {
-                let mut sql = Sql::new("SELECT k, n FROM (");
-                for s in (1..=5).rev() {
-                    if s < 5 {
-                        sql.push(" UNION ALL ");
-                    }
-                    sql.push(&format!("SELECT '{s}' AS k, count(*) AS n "));
-                    sql.append(&scope(d, filter, "", &format!("{a}.sev{s} > 0")));
-                }
-                sql.push(") g WHERE n > 0");
+                let sums: Vec<String> = (1..=5)
+                    .rev()
+                    .map(|s| format!("sum(CASE WHEN {a}.sev{s} > 0 THEN 1 ELSE 0 END) AS s{s}"))
+                    .collect();
+                let mut sql = Sql::new(format!("SELECT {} ", sums.join(", ")));
+                sql.append(&scope(d, filter, "", "1 = 1"));
                 sql
             }
         };
-        sql.push(" ORDER BY 2 DESC, 1 ASC LIMIT ")
-            .push_bind(i64::from(limit.clamp(1, MAX_GROUPS)));
-        let groups: Vec<GroupRow> = {
-            let _permit = self.heavy_permit().await?;
-            sql.fetch_all(self.db()).await?
+        let key = format!("{}|{:?}", sql.text, sql.binds);
+        let version = self.version().await?;
+        let mut groups = match self.counts.groups(&key, version) {
+            Some(g) => g,
+            None => {
+                let _counting = self.counts.lock_for(&key).await;
+                match self.counts.groups(&key, version) {
+                    Some(g) => g,
+                    None => {
+                        let groups = {
+                            let _permit = self.heavy_permit().await?;
+                            match grouping {
+                                Grouping::Key { .. } => sql.fetch_all(self.db()).await?,
+                                Grouping::Severity => {
+                                    severity_groups(sql.fetch_one(self.db()).await?)
+                                }
+                            }
+                        };
+                        self.counts.put_groups(key, version, groups.clone());
+                        groups
+                    }
+                }
+            }
         };
-        let total = self.count(filter).await?;
+        // The severities are kept all five, whatever the limit.
+        groups.truncate(limit);
+        let total = if filter.is_empty() {
+            self.count(filter).await?
+        } else {
+            self.count_for(filter, version).await?
+        };
         Ok(Some((total, groups)))
     }
+}
+
+/// Rows with findings of each severity (`NULL` when no row matched).
+#[derive(sqlx::FromRow)]
+struct SeverityRow {
+    s5: Option<i64>,
+    s4: Option<i64>,
+    s3: Option<i64>,
+    s2: Option<i64>,
+    s1: Option<i64>,
+}
+
+/// The severities some row has, most rows first (then by severity, as text).
+fn severity_groups(r: SeverityRow) -> Vec<GroupRow> {
+    let mut groups: Vec<GroupRow> = [(5, r.s5), (4, r.s4), (3, r.s3), (2, r.s2), (1, r.s1)]
+        .into_iter()
+        .filter_map(|(s, n)| {
+            n.filter(|n| *n > 0).map(|n| GroupRow {
+                k: s.to_string(),
+                n,
+            })
+        })
+        .collect();
+    groups.sort_by(|x, y| y.n.cmp(&x.n).then_with(|| x.k.cmp(&y.k)));
+    groups
 }

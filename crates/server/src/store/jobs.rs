@@ -103,6 +103,7 @@ pub fn deletion_kind(entity: Entity) -> &'static str {
         Entity::Sensor => "DELETE_SENSORS",
         Entity::Image => "DELETE_IMAGES",
         Entity::Container => "DELETE_CONTAINERS",
+        Entity::Vulnerability => "DELETE_VULNERABILITIES",
     }
 }
 

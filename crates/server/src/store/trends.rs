@@ -84,8 +84,9 @@ impl Store {
         .await
     }
 
-    /// Every distinct question the stored dashboards' trend widgets ask (documents that no
-    /// longer parse are skipped: their widgets show their own error).
+    /// Every distinct question the stored dashboards' trend and count widgets ask (a count shows
+    /// its change over the last week from these points; documents that no longer parse are
+    /// skipped: their widgets show their own error).
     pub async fn trend_questions(&self, now: i64) -> sqlx::Result<Vec<Filter>> {
         let docs: Vec<String> = Sql::new("SELECT doc FROM dashboards")
             .scalars(self.db())
@@ -95,8 +96,12 @@ impl Store {
             let Ok(d) = serde_json::from_str::<Dashboard>(&doc) else {
                 continue;
             };
-            for w in d.widgets.iter().filter(|w| w.kind == WidgetKind::Trend) {
-                let Some(entity) = w.entity.qql().and_then(store_entity) else {
+            for w in d
+                .widgets
+                .iter()
+                .filter(|w| matches!(w.kind, WidgetKind::Trend | WidgetKind::Count))
+            {
+                let Some(entity) = store_entity(w.entity.qql()) else {
                     continue;
                 };
                 let Ok(f) = Filter::parse(entity, Some(&w.query), now) else {

@@ -156,6 +156,175 @@ async fn scalar_groups_add_up_and_collections_may_overlap() {
     assert_eq!(top["groups"].as_array().unwrap().len(), 3);
 }
 
+/// `vulnerabilities/aggregate` counts findings (a vulnerability in an image), which have no list:
+/// the unfiltered total is every finding; each group's count is the total of the same question
+/// with the group's value added to the filter; a scalar token's groups add up to the total.
+#[tokio::test]
+async fn findings_are_counted_per_group_like_their_filter() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let doc = app.get_json(&t, "/csapi/openapi.json").await;
+    let tokens = group_tokens(&doc, "vulnerabilities");
+    for want in [
+        "severity",
+        "qid",
+        "cveids",
+        "patchAvailable",
+        "software.name",
+    ] {
+        assert!(tokens.iter().any(|t| t == want), "{want} in {tokens:?}");
+    }
+    let total = |filter: &str| {
+        let app = &app;
+        let t = &t;
+        let filter = filter.to_string();
+        async move {
+            app.get_json(
+                t,
+                &format!(
+                    "/csapi/v1.3/vulnerabilities/aggregate?groupBy=severity&filter={}",
+                    enc(&filter)
+                ),
+            )
+            .await["total"]
+                .as_u64()
+                .unwrap()
+        }
+    };
+    let findings = app.scalar("SELECT count(*) FROM image_vulns").await as u64;
+    assert!(findings > 100, "the demo data has findings");
+    assert_eq!(total("").await, findings);
+    assert_eq!(
+        total("severity:5").await,
+        app.scalar("SELECT count(*) FROM image_vulns WHERE severity = 5")
+            .await as u64
+    );
+    let mut compared = 0;
+    for narrow in ["", "severity:[4 .. 5]"] {
+        for token in &tokens {
+            let agg = app
+                .get_json(
+                    &t,
+                    &format!(
+                        "/csapi/v1.3/vulnerabilities/aggregate?groupBy={token}&limit=100&filter={}",
+                        enc(narrow)
+                    ),
+                )
+                .await;
+            let all = agg["total"].as_u64().unwrap();
+            assert_eq!(all, total(narrow).await);
+            let groups = groups(&agg);
+            assert!(groups.windows(2).all(|w| w[0].1 >= w[1].1), "{token}");
+            if ["severity", "typeDetected", "patchAvailable"].contains(&token.as_str()) {
+                let sum: u64 = groups.iter().map(|g| g.1).sum();
+                assert_eq!(sum, all, "every finding has one {token}");
+            }
+            for (key, n) in groups.iter().take(3) {
+                let q = if narrow.is_empty() {
+                    clause(token, key)
+                } else {
+                    format!("({narrow}) and {}", clause(token, key))
+                };
+                assert_eq!(total(&q).await, *n, "{q}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 40, "{compared} groups compared");
+    // Findings have no list, and tokens of other entities are not theirs.
+    assert_error(app.get(&t, "/csapi/v1.3/vulnerabilities").await, 404).await;
+    assert_error(
+        app.get(&t, "/csapi/v1.3/vulnerabilities/aggregate?groupBy=state")
+            .await,
+        400,
+    )
+    .await;
+}
+
+/// `(key, count)` of each group, in the order given.
+fn groups(v: &Value) -> Vec<(String, u64)> {
+    v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"].as_str().unwrap().to_string(),
+                g["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn groups_come_most_first_within_the_limit_and_follow_every_write() {
+    let app = spawn_app().await;
+    let t = app
+        .user_token("olga", shipshape_model::Role::Operator)
+        .await;
+    let all = groups(
+        &app.get_json(
+            &t,
+            "/csapi/v1.3/images/aggregate?groupBy=vulnerabilities.severity",
+        )
+        .await,
+    );
+    assert!(all.windows(2).all(|w| w[0].1 >= w[1].1), "{all:?}");
+    let two = groups(
+        &app.get_json(
+            &t,
+            "/csapi/v1.3/images/aggregate?groupBy=vulnerabilities.severity&limit=2",
+        )
+        .await,
+    );
+    assert_eq!(two, all[..2].to_vec());
+
+    // Asked twice (the second answer may come from memory), then after a delete: the groups
+    // and the total move with the data.
+    let by_state = "/csapi/v1.3/containers/aggregate?groupBy=state";
+    let before = app.get_json(&t, by_state).await;
+    assert_eq!(app.get_json(&t, by_state).await, before);
+    let running = |v: &Value| {
+        groups(v)
+            .into_iter()
+            .find(|(k, _)| k == "RUNNING")
+            .map(|(_, n)| n)
+            .unwrap_or(0)
+    };
+    let list = app
+        .get_json(
+            &t,
+            "/csapi/v1.3/containers?pageSize=3&filter=state%3ARUNNING",
+        )
+        .await;
+    let ids: Vec<String> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("containerIds={}", r["sha"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let res = app
+        .client
+        .delete(app.url(&format!("/csapi/v1.3/containers?{}", ids.join("&"))))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let job: Value = res.json().await.unwrap();
+    let job = app
+        .wait_job(&t, job["deletionJobId"].as_str().unwrap())
+        .await;
+    assert_eq!(job["deleted"], 3, "{job}");
+    let after = app.get_json(&t, by_state).await;
+    assert_eq!(running(&after), running(&before) - 3);
+    assert_eq!(
+        after["total"].as_u64().unwrap(),
+        before["total"].as_u64().unwrap() - 3
+    );
+}
+
 #[tokio::test]
 async fn bad_aggregate_requests_are_400_naming_the_parameter() {
     let app = spawn_app().await;

@@ -216,3 +216,49 @@ async fn an_invalid_document_is_refused_naming_the_widget_and_the_field() {
     let res = app.client.get(app.url(DASHBOARDS)).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
+
+/// Every widget of the library asks a question the server answers, with the request the console
+/// sends for its kind (findings are counted by their aggregate's total), and gets rows back.
+#[tokio::test]
+async fn every_template_widget_gets_an_answer() {
+    use shipshape_model::dashboard::templates;
+    use shipshape_model::{WidgetEntity, WidgetKind};
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let v = "/csapi/v1.3";
+    let widgets = templates::widgets();
+    assert!(
+        widgets
+            .iter()
+            .any(|(_, w)| w.entity == WidgetEntity::Vulnerability),
+        "the library counts findings"
+    );
+    for (_, w) in widgets {
+        let e = w.entity.plural();
+        let q = enc(&w.query);
+        let path = match (w.kind, w.entity) {
+            (WidgetKind::Count | WidgetKind::Ratio, WidgetEntity::Vulnerability) => {
+                format!("{v}/{e}/aggregate?groupBy=severity&filter={q}")
+            }
+            (WidgetKind::Count | WidgetKind::Ratio, _) => format!("{v}/{e}?pageSize=1&filter={q}"),
+            (WidgetKind::Bar | WidgetKind::Pie, _) => format!(
+                "{v}/{e}/aggregate?groupBy={}&limit={}&filter={q}",
+                w.group_by.as_deref().unwrap(),
+                w.limit.unwrap_or(10)
+            ),
+            (WidgetKind::Table, _) => format!(
+                "{v}/{e}?pageSize={}&sort={}&filter={q}",
+                w.limit.unwrap_or(10),
+                w.sort.as_deref().unwrap_or("created:desc")
+            ),
+            (WidgetKind::Trend, _) => format!("{v}/{e}/trend?days={}&filter={q}", w.days.unwrap()),
+        };
+        let answer = app.get_json(&t, &path).await;
+        let rows = answer["count"]
+            .as_u64()
+            .or(answer["total"].as_u64())
+            .or(answer["points"][0]["count"].as_u64())
+            .unwrap_or_else(|| panic!("{}: {path}: {answer}", w.id));
+        assert!(rows > 0, "{}: the demo data has rows for {path}", w.id);
+    }
+}

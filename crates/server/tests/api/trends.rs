@@ -1,6 +1,6 @@
 //! Trends: `GET /{entity}/trend` gives the count of a filter per UTC day, one point a day (the
-//! first count taken that day), and the daily snapshot of every trend widget runs once a day
-//! across runs, processes and restarts (on both engines).
+//! first count taken that day), and the daily snapshot of every trend and count widget runs once
+//! a day across runs, processes and restarts (on both engines).
 
 use crate::common::*;
 use serde_json::{json, Value};
@@ -62,8 +62,13 @@ fn trend_dashboard() -> Value {
             {"id": "c", "kind": "trend", "title": "Running", "entity": "container",
              "query": "state:RUNNING", "days": 30,
              "layout": {"x": 0, "y": 6, "w": 12, "h": 6}},
-            {"id": "d", "kind": "count", "title": "Not a trend", "entity": "sensor",
-             "query": "", "layout": {"x": 12, "y": 6, "w": 6, "h": 4}}
+            {"id": "d", "kind": "count", "title": "Its change is read from its days",
+             "entity": "sensor", "query": "", "layout": {"x": 12, "y": 6, "w": 6, "h": 4}},
+            {"id": "e", "kind": "bar", "title": "No days", "entity": "sensor", "query": "",
+             "groupBy": "status", "layout": {"x": 18, "y": 6, "w": 6, "h": 4}},
+            {"id": "f", "kind": "count", "title": "Findings have no days",
+             "entity": "vulnerability", "query": "severity:5",
+             "layout": {"x": 0, "y": 12, "w": 6, "h": 4}}
         ]
     })
 }
@@ -85,9 +90,9 @@ async fn the_daily_snapshot_runs_once_a_day_across_runs_processes_and_restarts()
     let stale = now - 30_000;
     assert_eq!(
         tick(&app.store, "one", now, stale).await.unwrap(),
-        Tick::Took(2)
+        Tick::Took(3)
     );
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 3);
     // Later the same day, here and in another process: nothing more.
     assert_eq!(
         tick(&app.store, "one", now + 1000, stale).await.unwrap(),
@@ -103,7 +108,7 @@ async fn the_daily_snapshot_runs_once_a_day_across_runs_processes_and_restarts()
         tick(&reopened, "three", now + 3000, stale).await.unwrap(),
         Tick::Elsewhere
     );
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 3);
     // The point the snapshot took is the one the API reads.
     let read = app
         .get_json(
@@ -115,7 +120,7 @@ async fn the_daily_snapshot_runs_once_a_day_across_runs_processes_and_restarts()
         )
         .await;
     assert_eq!(read["points"].as_array().unwrap().len(), 1);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 3);
 
     // The next day, two processes at once: one takes it, and each question gets one point.
     let tomorrow = now + DAY_MS;
@@ -127,8 +132,8 @@ async fn the_daily_snapshot_runs_once_a_day_across_runs_processes_and_restarts()
         .into_iter()
         .filter(|t| *t != Tick::Elsewhere)
         .collect();
-    assert_eq!(took, [Tick::Took(2)]);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 4);
+    assert_eq!(took, [Tick::Took(3)]);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 6);
 
     // A run whose process died (its claim unfinished and silent) is taken over.
     let later = tomorrow + DAY_MS;
@@ -146,9 +151,9 @@ async fn the_daily_snapshot_runs_once_a_day_across_runs_processes_and_restarts()
     );
     assert_eq!(
         tick(&reopened, "two", later, later - 10_000).await.unwrap(),
-        Tick::Took(2)
+        Tick::Took(3)
     );
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 6);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 9);
     reopened.close().await;
 }
 

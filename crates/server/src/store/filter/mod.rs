@@ -94,6 +94,7 @@ pub fn qql_entity(entity: Entity) -> shipshape_qql::Entity {
         Entity::Sensor => shipshape_qql::Entity::Sensor,
         Entity::Image => shipshape_qql::Entity::Image,
         Entity::Container => shipshape_qql::Entity::Container,
+        Entity::Vulnerability => shipshape_qql::Entity::Vulnerability,
     }
 }
 

@@ -109,6 +109,10 @@ const fn opt(sql: &'static str) -> Target {
 
 const VULNS: From = From::Table("image_vulns v");
 const VULNS_DEFS: From = From::Table("image_vulns v JOIN vuln_defs d ON d.qid = v.qid");
+/// The same, read finding by finding (the `+` keeps SQLite from reaching the findings through
+/// each definition's QID index, a random read per finding), for a condition on the finding and
+/// its definition together: at 3.6 million findings, images with a patch count in 1 s, not 7 s.
+pub const VULNS_DEFS_SCAN: From = From::Table("image_vulns v JOIN vuln_defs d ON d.qid = +v.qid");
 /// A boolean on both engines: SQLite reads the integer flag as true when non-zero.
 const PATCH: &str = "(d.patch_available OR v.fix_version IS NOT NULL)";
 
@@ -135,7 +139,7 @@ fn image_content(key: &'static str, token: &str) -> Option<Target> {
         "vulnerabilities.cveids" => vulns(From::VulnCves, "j.value"),
         "vulnerabilities.title" => vulns(VULNS_DEFS, "d.title"),
         "vulnerabilities.typeDetected" => vulns(VULNS, "v.type_detected"),
-        "vulnerabilities.patchAvailable" => vulns(VULNS_DEFS, PATCH),
+        "vulnerabilities.patchAvailable" => vulns(VULNS_DEFS_SCAN, PATCH),
         "software.name" => software("w.name"),
         "software.version" => software("w.version"),
         "software.fixVersion" => software("w.fix_version"),
@@ -276,6 +280,34 @@ pub fn target(entity: Entity, token: &str) -> Target {
         Entity::Sensor => sensor(token),
         Entity::Image => image(token),
         Entity::Container => container(token),
+        Entity::Vulnerability => finding(token),
+    }
+}
+
+/// A finding's tokens: its own columns (`v`), its definition's (`d`) and its image's.
+fn finding(token: &str) -> Target {
+    match token {
+        "qid" => col("v.qid"),
+        "severity" => col("v.severity"),
+        "title" => col("d.title"),
+        "cveids" => Target::Each {
+            column: "d.cveids",
+            element: Element::Text,
+        },
+        "category" => opt("d.category"),
+        "typeDetected" => col("v.type_detected"),
+        "patchAvailable" => col(PATCH),
+        "published" => opt("d.published"),
+        "firstFound" => opt("v.first_found"),
+        "lastFound" => opt("v.last_found"),
+        "software.name" => opt("v.software_name"),
+        "software.version" => opt("v.software_version"),
+        "software.fixVersion" => opt("v.fix_version"),
+        "imageId" => col("(SELECT fi.image_id FROM images fi WHERE fi.id = v.image_ref)"),
+        "operatingSystem" => {
+            opt("(SELECT fi.operating_system FROM images fi WHERE fi.id = v.image_ref)")
+        }
+        _ => Target::Unknown,
     }
 }
 
