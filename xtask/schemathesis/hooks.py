@@ -18,4 +18,13 @@ VALID_QQL = [
     "(uuid:zz* and created>now-1d) or uuid:`no such uuid`",
 ]
 
+# Findings (`format: qql-findings`) have their own tokens; these match no finding either.
+VALID_FINDINGS_QQL = [
+    "qid<0",
+    "severity:5 and qid<0",
+    "title:`no such title`",
+    "not severity:[1 .. 5]",
+]
+
 schemathesis.openapi.format("qql", st.sampled_from(VALID_QQL))
+schemathesis.openapi.format("qql-findings", st.sampled_from(VALID_FINDINGS_QQL))

@@ -5,7 +5,7 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
-use crate::routes::params::{parse_filter, qql_schema, Params};
+use crate::routes::params::{findings_qql_schema, parse_filter, qql_schema, Params};
 use crate::store::aggregate::groupable_tokens;
 use crate::store::Entity;
 use crate::AppState;
@@ -41,6 +41,9 @@ fn group_schema(entity: Entity) -> utoipa::openapi::RefOr<utoipa::openapi::schem
 /// required parameter whose schema lists them).
 macro_rules! aggregate_params {
     ($name:ident, $group:ident, $entity:expr) => {
+        aggregate_params!($name, $group, $entity, qql_schema);
+    };
+    ($name:ident, $group:ident, $entity:expr, $qql:ident) => {
         #[derive(Debug, Deserialize)]
         #[serde(transparent)]
         pub struct $group(String);
@@ -57,7 +60,7 @@ macro_rules! aggregate_params {
         #[serde(rename_all = "camelCase")]
         #[into_params(parameter_in = Query)]
         pub struct $name {
-            #[param(schema_with = qql_schema)]
+            #[param(schema_with = $qql)]
             pub filter: Option<String>,
             /// The token whose values make the groups.
             #[param(inline)]
@@ -89,7 +92,8 @@ aggregate_params!(
 aggregate_params!(
     VulnerabilityAggregateParams,
     VulnerabilityGroupBy,
-    Entity::Vulnerability
+    Entity::Vulnerability,
+    findings_qql_schema
 );
 
 struct Request {

@@ -140,6 +140,14 @@ impl<'de> IntoDeserializer<'de, serde::de::value::Error> for Text {
 pub const QQL_FORMAT: &str = "qql";
 
 /// A QQL filter's schema: text up to the parser's length limit.
+/// QQL over findings (`vulnerabilities`): their own tokens (`severity`, `qid`, …).
+pub const FINDINGS_QQL_FORMAT: &str = "qql-findings";
+
+/// The schema of a QQL filter over findings.
+pub fn findings_qql_schema() -> ObjectBuilder {
+    qql_schema().format(Some(SchemaFormat::Custom(FINDINGS_QQL_FORMAT.into())))
+}
+
 pub fn qql_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
