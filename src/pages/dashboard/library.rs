@@ -134,7 +134,7 @@ fn Templates() -> impl IntoView {
                 .map(|(_, w)| {
                     let w = w.clone();
                     let title = w.title.clone();
-                    let detail = format!("{} · {}", kind_label(w.kind), w.entity.plural());
+                    let detail = format!("{} · {}", kind_label(w.kind), w.entity.noun());
                     view! {
                         <li class="template">
                             <div>

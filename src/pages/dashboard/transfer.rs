@@ -78,7 +78,7 @@ pub fn Import(open: RwSignal<bool>, on_create: Callback<Dashboard>) -> impl Into
                         view! {
                             <li>
                                 <b>{w.title.clone()}</b>
-                                <span class="muted">{format!(" · {:?} of {} · {}", w.kind, w.entity.plural(), if w.query.is_empty() { "all".to_string() } else { w.query.clone() })}</span>
+                                <span class="muted">{format!(" · {:?} of {} · {}", w.kind, w.entity.noun(), if w.query.is_empty() { "all".to_string() } else { w.query.clone() })}</span>
                             </li>
                         }
                     })

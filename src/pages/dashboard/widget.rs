@@ -568,12 +568,7 @@ fn count_of(body: &str) -> Result<u64, String> {
 }
 
 fn noun(w: &Widget) -> &'static str {
-    match w.entity {
-        shipshape_model::WidgetEntity::Sensor => "sensors",
-        shipshape_model::WidgetEntity::Image => "images",
-        shipshape_model::WidgetEntity::Container => "containers",
-        shipshape_model::WidgetEntity::Vulnerability => "findings",
-    }
+    w.entity.noun()
 }
 
 fn draw_body(w: &Widget, a: &str, b: Option<&str>) -> Result<AnyView, String> {

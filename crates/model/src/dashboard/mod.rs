@@ -54,6 +54,14 @@ impl WidgetEntity {
         }
     }
 
+    /// What its rows are called in sentences: `sensors`, `images`, `containers`, `findings`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            WidgetEntity::Vulnerability => "findings",
+            e => e.plural(),
+        }
+    }
+
     /// The QQL entity whose catalogue checks the widget's tokens.
     pub fn qql(self) -> shipshape_qql::Entity {
         match self {
