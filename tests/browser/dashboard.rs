@@ -101,6 +101,23 @@ fn widget_css(id: &str) -> String {
 }
 
 /// Signs in on the dashboard and waits for every widget to finish loading.
+/// Runs a Python `script` (writing into the test's database as another program would) with
+/// `args`; its trimmed output.
+async fn python(script: &str, args: &[&str]) -> Result<String> {
+    let out = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .await?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
 async fn open_dashboard(d: &WebDriver, app: &App) -> Result<()> {
     sign_in_at(d, app, "/dashboard", "admin", ADMIN_PASSWORD).await?;
     settle(d).await
@@ -210,22 +227,11 @@ async fn a_first_visit_lands_on_the_vulnerability_overview_filled_with_real_coun
         (int(sys.argv[2]), int(sys.argv[3])))\n\
         c.commit()\n\
         print(datetime.date(1970, 1, 1) + datetime.timedelta(days=int(sys.argv[2])))\n";
-    let out = tokio::process::Command::new("python3")
-        .args([
-            "-c",
-            script,
-            &db,
-            &three_days_ago.to_string(),
-            &(want - 5).to_string(),
-        ])
-        .output()
-        .await?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let day = String::from_utf8(out.stdout)?.trim().to_string();
+    let day = python(
+        script,
+        &[&db, &three_days_ago.to_string(), &(want - 5).to_string()],
+    )
+    .await?;
     d.refresh().await?;
     settle(d).await?;
     let change = wait_for(
@@ -640,15 +646,7 @@ async fn a_failing_widget_shows_its_error_while_the_others_render() -> Result<()
         d['widgets'][0]['query'] = 'osName:debian'\n\
         c.execute('UPDATE dashboards SET doc = ? WHERE id = ?', (json.dumps(d), sys.argv[2]))\n\
         c.commit()\n";
-    let out = tokio::process::Command::new("python3")
-        .args(["-c", script, &db, &id])
-        .output()
-        .await?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python(script, &[&db, &id]).await?;
     d.refresh().await?;
     settle(d).await?;
     let errors = d.find_all(By::Css("[data-testid=widget-error]")).await?;

@@ -30,12 +30,6 @@ const ENTITIES: [(WidgetEntity, &str); 4] = [
     ),
 ];
 
-/// Whether widgets of `kind` can count `entity`'s rows: findings have no list (no table) and no
-/// daily history (no trend).
-fn kind_fits(kind: WidgetKind, entity: WidgetEntity) -> bool {
-    entity != WidgetEntity::Vulnerability || !matches!(kind, WidgetKind::Table | WidgetKind::Trend)
-}
-
 fn kind_label(k: WidgetKind) -> &'static str {
     KINDS
         .iter()
@@ -233,7 +227,7 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
             w.sort = None;
         });
         let kind = draft.get_untracked().kind;
-        set_kind(if kind_fits(kind, e) {
+        set_kind(if e.has_kind(kind) {
             kind
         } else {
             WidgetKind::Bar
@@ -257,7 +251,7 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
 
     let kind_options = KINDS
         .iter()
-        .map(|&(k, l)| view! { <option value=format!("{k:?}") selected=move || draft.with(|w| w.kind == k) disabled=move || draft.with(|w| !kind_fits(k, w.entity))>{l}</option> })
+        .map(|&(k, l)| view! { <option value=format!("{k:?}") selected=move || draft.with(|w| w.kind == k) disabled=move || draft.with(|w| !w.entity.has_kind(k))>{l}</option> })
         .collect_view();
     let entity_options = ENTITIES
         .iter()

@@ -62,6 +62,13 @@ impl WidgetEntity {
         }
     }
 
+    /// Whether widgets of `kind` can ask about this entity: findings have no list (no table) and
+    /// no daily history (no trend).
+    pub fn has_kind(self, kind: WidgetKind) -> bool {
+        self != WidgetEntity::Vulnerability
+            || !matches!(kind, WidgetKind::Table | WidgetKind::Trend)
+    }
+
     /// The QQL entity whose catalogue checks the widget's tokens.
     pub fn qql(self) -> shipshape_qql::Entity {
         match self {
@@ -292,9 +299,7 @@ impl Widget {
             ));
         }
         let entity = self.entity.qql();
-        if self.entity == WidgetEntity::Vulnerability
-            && matches!(self.kind, WidgetKind::Table | WidgetKind::Trend)
-        {
+        if !self.entity.has_kind(self.kind) {
             return Err(refuse(
                 w,
                 "entity",

@@ -210,11 +210,7 @@ impl Store {
         };
         // The severities are kept all five, whatever the limit.
         groups.truncate(limit);
-        let total = if filter.is_empty() {
-            self.count(filter).await?
-        } else {
-            self.count_for(filter, version).await?
-        };
+        let total = self.count_for(filter, version).await?;
         Ok(Some((total, groups)))
     }
 }

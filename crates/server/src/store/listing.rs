@@ -309,14 +309,23 @@ fn count_sql(d: Dialect, filter: &Filter) -> (Sql, String) {
 impl Store {
     /// How many rows match `filter`.
     pub async fn count(&self, filter: &Filter) -> Result<u64, ListError> {
-        if filter.is_empty() && filter.entity != Entity::Vulnerability {
-            let n: i64 = Sql::new(format!("SELECT {}", total_sql(filter.entity)))
-                .scalar(self.db())
-                .await?;
-            return Ok(n.max(0) as u64);
+        if let Some(n) = self.kept_total(filter).await? {
+            return Ok(n);
         }
         let version = self.version().await?;
         self.count_for(filter, version).await
+    }
+
+    /// The row count kept by every write, for a filter that selects every row of a table
+    /// (findings have none kept).
+    async fn kept_total(&self, filter: &Filter) -> sqlx::Result<Option<u64>> {
+        if !filter.is_empty() || filter.entity == Entity::Vulnerability {
+            return Ok(None);
+        }
+        let n: i64 = Sql::new(format!("SELECT {}", total_sql(filter.entity)))
+            .scalar(self.db())
+            .await?;
+        Ok(Some(n.max(0) as u64))
     }
 
     /// The count of a (non-empty) filter at database `version`: from the cache when it holds
@@ -324,6 +333,9 @@ impl Store {
     /// (`store::window`), or counted. Requests for one filter count it once: the others wait
     /// for that count instead of running it again.
     pub(crate) async fn count_for(&self, filter: &Filter, version: i64) -> Result<u64, ListError> {
+        if let Some(n) = self.kept_total(filter).await? {
+            return Ok(n);
+        }
         let d = self.engine().dialect();
         if let Some(w) = Window::of(filter) {
             let key = w.key(d);
