@@ -18,7 +18,7 @@ pub enum JobStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     pub id: String,
-    /// `DELETE_SENSORS`, `DELETE_IMAGES` or `DELETE_CONTAINERS`.
+    /// `DELETE_SENSORS`, `DELETE_IMAGES`, `DELETE_CONTAINERS` or `RETENTION`.
     pub kind: String,
     pub status: JobStatus,
     pub requested_by: String,
@@ -30,6 +30,9 @@ pub struct Job {
     /// Records that were not deleted, each with the reason.
     pub skipped: Vec<SkippedRecord>,
     pub error: Option<String>,
+    /// A retention purge (`kind` `RETENTION`): its trigger, policy and counts per kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<crate::retention::RetentionRun>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

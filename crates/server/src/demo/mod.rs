@@ -200,6 +200,7 @@ async fn seed_through(store: &Store, opts: &DemoOptions, bulk: bool) -> anyhow::
         let release = crate::store::settings::SensorRelease {
             version: LATEST_SENSOR_VERSION.into(),
             release_notes_url: Some("https://docs.shipshape.dev/sensor/releases/1.35.0".into()),
+            release_date: Some("2026-11-02".into()),
         };
         store
             .put_setting(

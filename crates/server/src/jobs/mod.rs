@@ -10,6 +10,7 @@
 //! the restart.
 
 pub mod deletion;
+pub mod retention;
 pub mod trends;
 
 use crate::store::jobs::JobRow;
@@ -46,6 +47,8 @@ pub struct JobRunner {
     me: Arc<str>,
     /// The last UTC day whose trend snapshot this process saw done (no need to ask again).
     trend_day: Arc<AtomicI64>,
+    /// The last UTC hour whose scheduled retention purge this process saw queued.
+    retention_hour: Arc<AtomicI64>,
 }
 
 impl JobRunner {
@@ -55,6 +58,7 @@ impl JobRunner {
             opts,
             me: uuid::Uuid::new_v4().to_string().into(),
             trend_day: Arc::new(AtomicI64::new(i64::MIN)),
+            retention_hour: Arc::new(AtomicI64::new(i64::MIN)),
         }
     }
 
@@ -100,6 +104,34 @@ impl JobRunner {
             Err(e) => tracing::warn!(error = %e, "looking for jobs to take over"),
         }
         self.trend_snapshot().await;
+        self.retention_schedule().await;
+    }
+
+    /// Queues and runs this hour's retention purge unless it exists (here or elsewhere).
+    async fn retention_schedule(&self) {
+        let now = now_ms();
+        let hour = now.div_euclid(3_600_000);
+        if self.retention_hour.load(Ordering::Acquire) == hour {
+            return;
+        }
+        match retention::schedule(&self.store, now).await {
+            Ok(Some(id)) => {
+                tracing::info!(job = %id, "queued the hourly retention purge");
+                self.retention_hour.store(hour, Ordering::Release);
+                self.spawn(id);
+            }
+            // Off, or another process (or a run under way) has it: asked again next sweep
+            // while a run is under way, so the hour still gets its own.
+            Ok(None) => {
+                if matches!(
+                    self.store.job_row(&retention::scheduled_id(now)).await,
+                    Ok(Some(_))
+                ) {
+                    self.retention_hour.store(hour, Ordering::Release);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "queueing the hourly retention purge"),
+        }
     }
 
     /// Takes today's trend snapshot unless it is done or another process is taking it.
@@ -148,6 +180,7 @@ impl JobRunner {
             "DELETE_SENSORS" | "DELETE_IMAGES" | "DELETE_CONTAINERS" => {
                 deletion::run(&self.store, &job, &lost).await
             }
+            crate::store::retention::JOB_KIND => retention::run(&self.store, &job, &lost).await,
             other => Err(deletion::JobError::Unresumable(format!(
                 "this server does not know jobs of kind {other}"
             ))),

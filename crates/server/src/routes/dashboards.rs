@@ -6,11 +6,12 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
+use crate::routes::precondition::{if_match, versioned};
 use crate::store::dashboards::{Refused, Stored};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use shipshape_model::{Dashboard, DashboardInfo, FieldProblem, Role};
@@ -82,34 +83,7 @@ fn document(body: &Bytes) -> Result<Dashboard, ApiError> {
 
 /// The document with its version as the `ETag`.
 fn with_etag(s: &Stored, status: StatusCode) -> Response {
-    let mut res = json(&s.doc);
-    *res.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", s.info.version)) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
-    res
-}
-
-/// The version an `If-Match` header names (`"3"`, `W/"3"` or `3`).
-fn if_match(headers: &HeaderMap) -> Result<u64, ApiError> {
-    let raw = headers
-        .get(header::IF_MATCH)
-        .ok_or_else(|| {
-            ApiError::PreconditionRequired(
-                "Send If-Match with the ETag of the dashboard you loaded.".into(),
-            )
-        })?
-        .to_str()
-        .unwrap_or("");
-    raw.trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map_err(|_| {
-            ApiError::PreconditionFailed(format!(
-                "If-Match '{raw}' is not an ETag of this dashboard."
-            ))
-        })
+    versioned(&s.doc, s.info.version as i64, status)
 }
 
 #[utoipa::path(get, path = "/dashboards", tag = "dashboards",
@@ -173,7 +147,7 @@ pub async fn update_dashboard(
 ) -> Result<Response, ApiError> {
     user.require(Role::Operator)?;
     let doc = document(&body)?;
-    let version = if_match(&headers)?;
+    let version = if_match(&headers, "dashboard")?;
     let s = state
         .store
         .update_dashboard(&user.name, &id, version, &doc)

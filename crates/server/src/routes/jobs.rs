@@ -23,7 +23,12 @@ pub async fn get_job(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     match state.store.job(&id).await? {
-        Some(job) => Ok(json(&job)),
+        Some(mut job) => {
+            if job.kind == crate::store::retention::JOB_KIND {
+                job.retention = state.store.retention_run(&id).await?;
+            }
+            Ok(json(&job))
+        }
         None => Err(ApiError::NotFound(format!("No job with id '{id}'."))),
     }
 }

@@ -11,8 +11,10 @@ pub mod health;
 pub mod images;
 pub mod jobs;
 pub mod params;
+pub mod precondition;
 pub mod searches;
 pub mod sensors;
+pub mod settings;
 pub mod trend;
 
 use crate::error::{error_body, json_error_response};
@@ -59,6 +61,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(trend::router())
         .merge(dashboards::router())
         .merge(jobs::router())
+        .merge(settings::router())
         .merge(searches::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)

@@ -93,6 +93,7 @@ impl JobRow {
             deleted: self.deleted.max(0) as u64,
             skipped: self.skipped(),
             error: self.error.clone(),
+            retention: None,
         }
     }
 }
@@ -338,18 +339,25 @@ async fn complete_audit(tx: &mut Tx, job_id: &str, status: &str, at: i64) -> sql
     #[derive(sqlx::FromRow)]
     struct Entry {
         audit_id: Option<i64>,
+        kind: String,
+        selection: Option<String>,
         deleted: i64,
         requested: i64,
         skipped: String,
         error: Option<String>,
     }
     let entry: Option<Entry> =
-        Sql::new("SELECT audit_id, deleted, requested, skipped, error FROM jobs WHERE id = ?")
+        Sql::new(
+            "SELECT audit_id, kind, selection, deleted, requested, skipped, error \
+             FROM jobs WHERE id = ?",
+        )
             .bind(job_id)
             .fetch_optional(Exec::from(&mut *tx))
             .await?;
     let Some(Entry {
         audit_id: Some(audit_id),
+        kind,
+        selection,
         deleted,
         requested,
         skipped,
@@ -366,9 +374,17 @@ async fn complete_audit(tx: &mut Tx, job_id: &str, status: &str, at: i64) -> sql
         .and_then(|d| serde_json::from_str(&d).ok())
         .unwrap_or_else(|| serde_json::json!({}));
     let skipped: Vec<SkippedRecord> = super::json_col(&skipped);
-    details["requested"] = requested.into();
-    details["deleted"] = deleted.into();
-    details["skipped"] = skipped.len().into();
+    if kind == super::retention::JOB_KIND {
+        // A purge's counts are per kind.
+        let state = selection
+            .as_deref()
+            .and_then(|s| serde_json::from_str::<super::retention::RunState>(s).ok());
+        details["deleted"] = serde_json::json!(state.map(|s| s.deleted).unwrap_or_default());
+    } else {
+        details["requested"] = requested.into();
+        details["deleted"] = deleted.into();
+        details["skipped"] = skipped.len().into();
+    }
     if let Some(e) = error {
         details["error"] = e.into();
     }

@@ -28,6 +28,7 @@ pub mod images;
 pub mod jobs;
 pub mod listing;
 pub mod records;
+pub mod retention;
 pub mod searches;
 pub mod sensors;
 pub mod settings;

@@ -10,13 +10,7 @@ pub const SENSOR_RELEASE: &str = "sensorRelease";
 /// sensor's `version_key` with it in SQL (`filter::targets::Computed::UpdateAvailable`).
 pub const SENSOR_RELEASE_KEY: &str = "sensorReleaseKey";
 
-/// The latest released sensor version the server knows (`PUT …/settings/sensorRelease`).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SensorRelease {
-    pub version: String,
-    pub release_notes_url: Option<String>,
-}
+pub use shipshape_model::release::SensorRelease;
 
 #[derive(sqlx::FromRow)]
 struct SettingRow {
@@ -48,6 +42,41 @@ impl Store {
         }
         tx.commit().await?;
         Ok(version)
+    }
+
+    /// Replaces the sensor release if its version is still `expected` (0: never set), with an
+    /// audit entry holding it before and after. Sensors' `updateAvailable` follows at once.
+    pub async fn put_sensor_release(
+        &self,
+        release: &SensorRelease,
+        expected: i64,
+        actor: &str,
+    ) -> Result<i64, super::retention::PutRefused> {
+        let before = self.sensor_release().await?;
+        let value = serde_json::to_value(release).unwrap_or_default();
+        let mut tx = self.write_tx().await?;
+        let Some(version) =
+            super::retention::put_versioned(&mut tx, SENSOR_RELEASE, &value, expected).await?
+        else {
+            return Err(super::retention::PutRefused::Stale);
+        };
+        sync_release_key(&mut tx, &value).await?;
+        super::retention::audit_in(
+            &mut tx,
+            actor,
+            "SETTINGS_SENSOR_RELEASE",
+            serde_json::json!({ "before": before, "after": release, "version": version }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The sensor release and its version (0 while never set).
+    pub async fn sensor_release_versioned(&self) -> sqlx::Result<(Option<SensorRelease>, i64)> {
+        let release = self.sensor_release().await?;
+        let version = self.setting(SENSOR_RELEASE).await?.map(|(_, v)| v).unwrap_or(0);
+        Ok((release, version))
     }
 
     /// The JWT signing secret, generated and stored on first use.

@@ -17,6 +17,7 @@ mod limits;
 mod lists;
 mod plans;
 mod processes;
+mod retention;
 mod searches;
 mod seeding;
 mod serving;

@@ -282,3 +282,70 @@ async fn a_killed_delete_reports_exactly_what_went_and_resumes_after_a_restart()
     assert_eq!(job["deleted"], 201_000);
     assert_eq!(api.count(&base_b, "").await, 0);
 }
+
+/// Two processes asked to purge at the same instant: one purge (both answers name the same
+/// run, or the later run finds nothing left), whose counts are what the preview said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_asked_to_purge_at_once_purge_once() {
+    let db = TestDb::new().await.unwrap();
+    seed_db(&db.url, "2");
+    let (_a, base_a) = start(&db.url);
+    let (_b, base_b) = start(&db.url);
+    let api = Api::new(&base_a).await;
+    let policy = format!("{base_a}/csapi/v1.3/settings/dataRetention");
+    let res = api.client.get(&policy).bearer_auth(&api.token).send().await.unwrap();
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let body = serde_json::json!({ "enabled": true, "rules": {
+        "sensors": { "enabled": true, "days": 7 },
+        "containers": { "enabled": true, "days": 7, "states": ["DELETED", "STOPPED", "UNKNOWN"] },
+        "images": { "enabled": true, "days": 7 },
+        "reports": { "enabled": true } } });
+    let res = api
+        .client
+        .put(&policy)
+        .bearer_auth(&api.token)
+        .header("If-Match", etag)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let preview: J = api
+        .client
+        .post(format!("{base_b}/csapi/v1.3/settings/dataRetention/preview"))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let doomed = preview["containers"].as_u64().unwrap();
+    assert!(doomed > 0, "{preview}");
+    let before = api.count(&base_a, "").await;
+
+    let run = |base: String| {
+        let (client, token) = (api.client.clone(), api.token.clone());
+        async move {
+            let res = client
+                .post(format!("{base}/csapi/v1.3/settings/dataRetention/run"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 202);
+            res.json::<J>().await.unwrap()["jobId"].as_str().unwrap().to_string()
+        }
+    };
+    let (ja, jb) = tokio::join!(run(base_a.clone()), run(base_b.clone()));
+    let mut ids = vec![ja, jb];
+    ids.dedup();
+    let mut purged = 0;
+    for id in &ids {
+        let job = api.wait_job(&base_a, id, Duration::from_secs(60)).await;
+        assert_eq!(job["status"], "COMPLETED", "{job}");
+        purged += job["retention"]["deleted"]["containers"].as_u64().unwrap();
+    }
+    assert_eq!(purged, doomed, "runs {ids:?}");
+    assert_eq!(api.count(&base_b, "").await, before - doomed);
+}
