@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/containers/:sha") view=ContainerDetail />
                     <Route path=path!("/reports") view=ReportsPage />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/settings/:section") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,6 @@
 //! One error type for everything that can go wrong on the way to the API and back.
 
-use shipshape_model::ErrorBody;
+use shipshape_model::{ErrorBody, FieldProblem};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -12,6 +12,8 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
+        /// The fields the server refused, each with why (a 400 on a form).
+        details: Vec<FieldProblem>,
     },
     /// The request never got an answer (server down, connection refused).
     Network(String),
@@ -25,8 +27,8 @@ impl ApiError {
     /// Builds the error for a failed answer from its status and body text.
     pub fn from_response(status: u16, body: &str) -> Self {
         let parsed = serde_json::from_str::<ErrorBody>(body).ok();
-        let (code, message) = match parsed {
-            Some(b) => (b.error_code, b.message),
+        let (code, message, details) = match parsed {
+            Some(b) => (b.error_code, b.message, b.details),
             None => (
                 status.to_string(),
                 if body.trim().is_empty() {
@@ -34,6 +36,7 @@ impl ApiError {
                 } else {
                     body.trim().chars().take(300).collect()
                 },
+                Vec::new(),
             ),
         };
         if status == 401 {
@@ -43,7 +46,25 @@ impl ApiError {
                 status,
                 code,
                 message,
+                details,
             }
+        }
+    }
+
+    /// The fields a refused request named, each with why.
+    pub fn details(&self) -> &[FieldProblem] {
+        match self {
+            ApiError::Server { details, .. } => details,
+            _ => &[],
+        }
+    }
+
+    /// The answer's HTTP status, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Server { status, .. } => Some(*status),
+            ApiError::Unauthorized(_) => Some(401),
+            _ => None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The requests the console makes, as `RequestSpec`s. Building them here (and nowhere else)
 //! keeps the console's fetch and the "API request" panel's snippets the same value.
 
+use shipshape_model::release::SensorRelease;
+use shipshape_model::retention::RetentionPolicy;
 use shipshape_model::{Method, RequestSpec};
 
 pub const BASE: &str = "/csapi/v1.3";
@@ -121,6 +123,49 @@ pub fn share_dashboard(id: &str, shared: bool) -> RequestSpec {
         format!("{BASE}/dashboards/{}/sharing", segment(id)),
     )
     .json(serde_json::json!({ "shared": shared }).to_string())
+}
+
+/// `GET /csapi/v1.3/settings/dataRetention` (its `ETag` is the version to save against).
+pub fn retention() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/settings/dataRetention"))
+}
+
+/// `PUT /csapi/v1.3/settings/dataRetention` with `If-Match`.
+pub fn save_retention(policy: &RetentionPolicy, etag: &str) -> RequestSpec {
+    RequestSpec::new(Method::Put, format!("{BASE}/settings/dataRetention"))
+        .header("If-Match", etag)
+        .json(serde_json::to_string(policy).unwrap_or_default())
+}
+
+/// `POST /csapi/v1.3/settings/dataRetention/preview`: what `policy` would purge now.
+pub fn preview_retention(policy: &RetentionPolicy) -> RequestSpec {
+    RequestSpec::new(
+        Method::Post,
+        format!("{BASE}/settings/dataRetention/preview"),
+    )
+    .json(serde_json::to_string(policy).unwrap_or_default())
+}
+
+/// `POST /csapi/v1.3/settings/dataRetention/run`: a purge with the saved policy, now.
+pub fn run_retention() -> RequestSpec {
+    RequestSpec::new(Method::Post, format!("{BASE}/settings/dataRetention/run"))
+}
+
+/// `GET /csapi/v1.3/settings/dataRetention/history`: past purge runs, newest first.
+pub fn retention_history() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/settings/dataRetention/history")).param("limit", "20")
+}
+
+/// `GET /csapi/v1.3/settings/sensorRelease`.
+pub fn sensor_release() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/settings/sensorRelease"))
+}
+
+/// `PUT /csapi/v1.3/settings/sensorRelease` with `If-Match`.
+pub fn save_sensor_release(release: &SensorRelease, etag: &str) -> RequestSpec {
+    RequestSpec::new(Method::Put, format!("{BASE}/settings/sensorRelease"))
+        .header("If-Match", etag)
+        .json(serde_json::to_string(release).unwrap_or_default())
 }
 
 fn to_json(doc: &shipshape_model::Dashboard) -> String {

@@ -8,4 +8,5 @@ mod lists;
 mod roles;
 mod screenshots;
 mod search;
+mod settings;
 mod shell;

@@ -265,6 +265,8 @@ fn test(args: &[String]) -> Result<()> {
         .env("SHIPSHAPE_DIST", project_root().join("dist"))
         .env_remove("SHIPSHAPE_TEST_POSTGRES_URL");
     sh(&mut t)?;
+    step("The console's unit tests (natively: they touch no DOM)");
+    sh(cargo().args(["test", "-p", "shipshape-console"]))?;
     contract::schemathesis(&bin)?;
     if with_postgres {
         let pg = postgres::Postgres::for_tests()?;

@@ -11,7 +11,10 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SensorRelease {
     /// Dotted numbers, compared as versions (`1.10.0 > 1.9.3`).
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[0-9]+(\.[0-9]+){0,3}([-+].*)?$", max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*[0-9]+(\.[0-9]+){0,3}([-+].*)?$", max_length = 40)
+    )]
     pub version: String,
     /// An `http(s)` address of the release notes.
     #[serde(default)]
@@ -51,7 +54,10 @@ impl SensorRelease {
         for k in obj.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
             problem(
                 k,
-                format!("is not a field of a sensor release (expected one of: {})", FIELDS.join(", ")),
+                format!(
+                    "is not a field of a sensor release (expected one of: {})",
+                    FIELDS.join(", ")
+                ),
             );
         }
         let text = |key: &str| -> Result<Option<String>, String> {
@@ -73,7 +79,10 @@ impl SensorRelease {
                 }
             },
             Ok(None) => {
-                problem("version", "is missing: give the released version, such as 1.35.0".into());
+                problem(
+                    "version",
+                    "is missing: give the released version, such as 1.35.0".into(),
+                );
                 None
             }
             Err(m) => {
@@ -205,7 +214,9 @@ mod tests {
         assert_eq!(fields(json!({"version": 1.2})), ["version"]);
         assert_eq!(fields(json!({"version": "1.2.3.4.5"})), ["version"]);
         assert_eq!(
-            fields(json!({"version": "1.2", "releaseNotesUrl": "ftp://x", "releaseDate": "2026-02-30", "x": 1})),
+            fields(
+                json!({"version": "1.2", "releaseNotesUrl": "ftp://x", "releaseDate": "2026-02-30", "x": 1})
+            ),
             ["x", "releaseNotesUrl", "releaseDate"]
         );
         assert_eq!(fields(json!("1.2")), ["body"]);
@@ -216,11 +227,24 @@ mod tests {
         for ok in ["2024-02-29", "2026-12-31", "2000-02-29"] {
             assert!(check_date(ok).is_ok(), "{ok}");
         }
-        for bad in ["2023-02-29", "1900-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-00", "x"] {
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-00",
+            "x",
+        ] {
             assert!(check_date(bad).is_err(), "{bad}");
         }
         assert!(check_url("http://a").is_ok());
-        for bad in ["https://", "https:// a", "example.com", "javascript:alert(1)"] {
+        for bad in [
+            "https://",
+            "https:// a",
+            "example.com",
+            "javascript:alert(1)",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }

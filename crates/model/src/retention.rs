@@ -179,14 +179,19 @@ pub struct RetentionRun {
     pub error: Option<String>,
 }
 
-/// What the console needs to warn about: the kinds of which more than [`CONFIRM_SHARE`] of the
-/// records would go, with the share.
-pub fn large_purges(would_go: &RetentionCounts, totals: &RetentionCounts) -> Vec<(Kind, f64)> {
+/// What the console asks to confirm: a tightening (the new policy purges more of a kind than
+/// the saved one, `before`) that would take more than [`CONFIRM_SHARE`] of the kind's records.
+/// The kinds, each with the share that would go.
+pub fn large_purges(
+    would_go: &RetentionCounts,
+    before: &RetentionCounts,
+    totals: &RetentionCounts,
+) -> Vec<(Kind, f64)> {
     KINDS
         .iter()
         .filter_map(|&k| {
             let (n, total) = (would_go.get(k), totals.get(k));
-            (total > 0 && n as f64 > CONFIRM_SHARE * total as f64)
+            (total > 0 && n > before.get(k) && n as f64 > CONFIRM_SHARE * total as f64)
                 .then(|| (k, n as f64 / total as f64))
         })
         .collect()
@@ -220,7 +225,10 @@ impl RetentionPolicy {
         let enabled = p.boolean(obj, "", "enabled");
         let rules = match obj.get("rules") {
             None => {
-                p.push("rules", "is missing: give a rule for sensors, containers, images and reports");
+                p.push(
+                    "rules",
+                    "is missing: give a rule for sensors, containers, images and reports",
+                );
                 None
             }
             Some(r) => p.rules(r),
@@ -262,11 +270,7 @@ impl Problems {
         });
     }
 
-    fn object<'a>(
-        &mut self,
-        v: &'a Value,
-        at: &str,
-    ) -> Option<&'a serde_json::Map<String, Value>> {
+    fn object<'a>(&mut self, v: &'a Value, at: &str) -> Option<&'a serde_json::Map<String, Value>> {
         match v.as_object() {
             Some(o) => Some(o),
             None => {
@@ -281,12 +285,20 @@ impl Problems {
         for k in obj.keys().filter(|k| !known.contains(&k.as_str())) {
             self.push(
                 path(at, k),
-                format!("is not a field of this object (expected one of: {})", known.join(", ")),
+                format!(
+                    "is not a field of this object (expected one of: {})",
+                    known.join(", ")
+                ),
             );
         }
     }
 
-    fn boolean(&mut self, obj: &serde_json::Map<String, Value>, at: &str, key: &str) -> Option<bool> {
+    fn boolean(
+        &mut self,
+        obj: &serde_json::Map<String, Value>,
+        at: &str,
+        key: &str,
+    ) -> Option<bool> {
         match obj.get(key) {
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => {
@@ -312,16 +324,25 @@ impl Problems {
                     }
                 },
                 None => {
-                    self.push(field, format!("{n} is not a whole number of days from 1 to {MAX_DAYS}"));
+                    self.push(
+                        field,
+                        format!("{n} is not a whole number of days from 1 to {MAX_DAYS}"),
+                    );
                     None
                 }
             },
             Some(other) => {
-                self.push(field, format!("must be a whole number of days from 1 to {MAX_DAYS}, not {other}"));
+                self.push(
+                    field,
+                    format!("must be a whole number of days from 1 to {MAX_DAYS}, not {other}"),
+                );
                 None
             }
             None => {
-                self.push(field, format!("is missing: give a whole number of days from 1 to {MAX_DAYS}"));
+                self.push(
+                    field,
+                    format!("is missing: give a whole number of days from 1 to {MAX_DAYS}"),
+                );
                 None
             }
         }
@@ -357,31 +378,46 @@ impl Problems {
                         }
                         Some(s) if s == "RUNNING" => {
                             ok = false;
-                            self.push(format!("{field}[{i}]"), "running containers are never purged");
+                            self.push(
+                                format!("{field}[{i}]"),
+                                "running containers are never purged",
+                            );
                         }
                         _ => {
                             ok = false;
                             self.push(
                                 format!("{field}[{i}]"),
-                                format!("{item} is not a container state a rule can purge (one of {})", PURGEABLE_STATES.join(", ")),
+                                format!(
+                                    "{item} is not a container state a rule can purge (one of {})",
+                                    PURGEABLE_STATES.join(", ")
+                                ),
                             );
                         }
                     }
                 }
                 if ok && states.is_empty() && enabled == Some(true) {
                     ok = false;
-                    self.push(field, "choose at least one state, or switch the container rule off");
+                    self.push(
+                        field,
+                        "choose at least one state, or switch the container rule off",
+                    );
                 }
                 // The stored order is the contract's, whatever order the states came in.
                 states.sort_by_key(|s| PURGEABLE_STATES.iter().position(|p| p == s));
                 ok.then_some(states)
             }
             Some(other) => {
-                self.push(field, format!("must be a list of container states, not {other}"));
+                self.push(
+                    field,
+                    format!("must be a list of container states, not {other}"),
+                );
                 None
             }
             None => {
-                self.push(field, format!("is missing: give some of {}", PURGEABLE_STATES.join(", ")));
+                self.push(
+                    field,
+                    format!("is missing: give some of {}", PURGEABLE_STATES.join(", ")),
+                );
                 None
             }
         };
@@ -394,7 +430,11 @@ impl Problems {
 
     fn rules(&mut self, v: &Value) -> Option<Rules> {
         let obj = self.object(v, "rules")?;
-        self.unknown(obj, "rules", &["sensors", "containers", "images", "reports"]);
+        self.unknown(
+            obj,
+            "rules",
+            &["sensors", "containers", "images", "reports"],
+        );
         let missing = |p: &mut Self, k: &str| {
             p.push(format!("rules.{k}"), "is missing");
         };
@@ -475,7 +515,14 @@ mod tests {
 
     #[test]
     fn periods_are_whole_days_from_1_to_365() {
-        for (days, ok) in [(1, true), (365, true), (182, true), (0, false), (366, false), (-7, false)] {
+        for (days, ok) in [
+            (1, true),
+            (365, true),
+            (182, true),
+            (0, false),
+            (366, false),
+            (-7, false),
+        ] {
             let mut v = spec_example();
             v["rules"]["sensors"]["days"] = json!(days);
             assert_eq!(RetentionPolicy::from_json(&v).is_ok(), ok, "{days}");
@@ -545,12 +592,45 @@ mod tests {
     }
 
     #[test]
-    fn a_purge_of_more_than_a_tenth_of_a_kind_is_large() {
-        let totals = RetentionCounts { sensors: 10, containers: 1000, images: 0, reports: 3 };
-        let go = RetentionCounts { sensors: 1, containers: 101, images: 0, reports: 0 };
-        let large = large_purges(&go, &totals);
+    fn a_tightening_that_purges_more_than_a_tenth_of_a_kind_is_large() {
+        let totals = RetentionCounts {
+            sensors: 10,
+            containers: 1000,
+            images: 0,
+            reports: 3,
+        };
+        let go = RetentionCounts {
+            sensors: 1,
+            containers: 101,
+            images: 0,
+            reports: 0,
+        };
+        let none = RetentionCounts::default();
+        let large = large_purges(&go, &none, &totals);
         assert_eq!(large.len(), 1);
         assert_eq!(large[0].0, Kind::Containers);
         assert!((large[0].1 - 0.101).abs() < 1e-9);
+        // Exactly a tenth is not more than a tenth.
+        let tenth = RetentionCounts {
+            containers: 100,
+            ..go
+        };
+        assert!(large_purges(&tenth, &none, &totals).is_empty());
+        // Loosening (or keeping) a policy that already purges that much does not ask again.
+        assert!(large_purges(&go, &go, &totals).is_empty());
+        let looser = RetentionCounts {
+            containers: 150,
+            ..go
+        };
+        assert!(large_purges(
+            &looser,
+            &RetentionCounts {
+                containers: 200,
+                ..go
+            },
+            &totals
+        )
+        .is_empty());
+        assert_eq!(large_purges(&looser, &go, &totals).len(), 1);
     }
 }

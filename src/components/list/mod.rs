@@ -21,6 +21,42 @@ use query::{EntityDesc, ListQuery};
 use shipshape_model::PageSize;
 use table::ListTable;
 
+/// The entity's quick filters: each a toggle that adds its QQL to the filter (or takes it
+/// out), with how many records it matches on its own.
+#[component]
+fn FilterChips(
+    desc: &'static EntityDesc,
+    filter: Signal<String>,
+    on_search: Callback<String>,
+) -> impl IntoView {
+    let api = use_api();
+    view! {
+        <div class="filter-chips" role="group" aria-label="Quick filters">
+            {desc.chips.iter().map(|&(label, qql)| {
+                let count = RwSignal::new(None::<u64>);
+                leptos::task::spawn_local(async move {
+                    #[derive(serde::Deserialize)]
+                    struct Count { count: u64 }
+                    if let Ok(c) = api.json::<Count>(&crate::api::requests::count(desc.entity, qql), None).await {
+                        count.set(Some(c.count));
+                    }
+                });
+                let active = move || filter.with(|f| query::has_clause(f, qql));
+                view! {
+                    <button type="button" class="filter-chip" data-testid=format!("chip-{qql}")
+                        aria-pressed=move || active().to_string()
+                        on:click=move |_| on_search.run(query::toggle_clause(&filter.get_untracked(), qql))>
+                        {label}
+                        <span class="filter-chip-count" data-testid="chip-count">
+                            {move || count.get().map(thousands).unwrap_or_default()}
+                        </span>
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
 pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.with(ListQuery::from_params));
@@ -216,6 +252,7 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
                 </span>
             </header>
             <SearchBar entity=entity value=filter on_search=on_search example=desc.example_filter />
+            {(!desc.chips.is_empty()).then(|| view! { <FilterChips desc filter on_search /> })}
             <div class="toolbar">
                 <details class="menu">
                     <summary class="btn" data-testid="column-chooser">"Columns"</summary>

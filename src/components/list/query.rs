@@ -20,6 +20,8 @@ pub struct EntityDesc {
     pub decode: fn(&str) -> Result<ListData, String>,
     /// An example filter for the search field's placeholder.
     pub example_filter: &'static str,
+    /// Quick filters shown under the search bar as toggles with their counts: (label, QQL).
+    pub chips: &'static [(&'static str, &'static str)],
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -251,6 +253,84 @@ mod tests {
         assert_eq!(
             parse("sort=bogus:sideways").sort.to_string(),
             "created:desc"
+        );
+    }
+}
+
+/// `filter` already requires `clause` (as a whole filter, or as a top-level `and` term).
+pub fn has_clause(filter: &str, clause: &str) -> bool {
+    let f = filter.trim();
+    f.eq_ignore_ascii_case(clause)
+        || f.to_ascii_lowercase()
+            .ends_with(&format!(" and {}", clause.to_ascii_lowercase()))
+}
+
+/// `filter` with `clause` added as an `and` term, or taken out when it is there.
+pub fn toggle_clause(filter: &str, clause: &str) -> String {
+    let f = filter.trim();
+    if f.eq_ignore_ascii_case(clause) {
+        return String::new();
+    }
+    if has_clause(f, clause) {
+        let cut = f.len() - clause.len() - " and ".len();
+        let rest = f[..cut].trim();
+        // `(a or b) and clause` → `a or b`, as it was written before the chip added it.
+        return match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            Some(inner) if balanced(inner) => inner.to_string(),
+            _ => rest.to_string(),
+        };
+    }
+    if f.is_empty() {
+        clause.to_string()
+    } else if f.to_ascii_lowercase().contains(" or ") {
+        format!("({f}) and {clause}")
+    } else {
+        format!("{f} and {clause}")
+    }
+}
+
+/// Every `(` in `s` is closed, and no `)` closes what `s` did not open.
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
+#[cfg(test)]
+mod chip_tests {
+    use super::*;
+
+    #[test]
+    fn a_chip_adds_its_clause_and_takes_it_out_again() {
+        let c = "updateAvailable:true";
+        for before in ["", "status:RUNNING", "status:RUNNING or status:INACTIVE"] {
+            let on = toggle_clause(before, c);
+            assert!(has_clause(&on, c), "{on}");
+            let parsed = shipshape_qql::parse(&on, shipshape_qql::Entity::Sensor);
+            assert!(parsed.is_ok(), "{on}: {parsed:?}");
+            assert_eq!(toggle_clause(&on, c), before);
+        }
+        assert_eq!(
+            toggle_clause("status:RUNNING", c),
+            "status:RUNNING and updateAvailable:true"
+        );
+        assert_eq!(
+            toggle_clause("a:1 or b:2", c),
+            "(a:1 or b:2) and updateAvailable:true"
+        );
+        assert!(!has_clause("updateAvailable:trueish", c));
+        assert_eq!(
+            toggle_clause("(a:1) or (b:2) and updateAvailable:true", c),
+            "(a:1) or (b:2)"
         );
     }
 }

@@ -67,6 +67,7 @@ pub static CONTAINERS: EntityDesc = EntityDesc {
     columns: COLUMNS,
     decode,
     example_filter: "state:RUNNING and isRoot:true",
+    chips: &[],
 };
 
 #[component]

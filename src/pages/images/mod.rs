@@ -85,6 +85,7 @@ pub static IMAGES: EntityDesc = EntityDesc {
     columns: COLUMNS,
     decode,
     example_filter: "vulnerabilities.severity:5 and repo.repository:nginx",
+    chips: &[],
 };
 
 #[component]

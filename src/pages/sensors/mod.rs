@@ -65,6 +65,7 @@ pub static SENSORS: EntityDesc = EntityDesc {
     columns: COLUMNS,
     decode,
     example_filter: "status:RUNNING and updateAvailable:true",
+    chips: &[("Update available", "updateAvailable:true")],
 };
 
 #[component]

@@ -1,14 +1,50 @@
-//! Settings tab (placeholder until the settings work lands; see `spec/settings.md`).
+//! Settings: data retention and the sensor release (`spec/settings.md`), each a form backed by
+//! the REST API, saved with `If-Match`, with the request Save sends on show.
+
+mod form;
+mod release;
+mod retention;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use release::ReleaseSettings;
+use retention::RetentionSettings;
+
+/// The sections: (path segment, title).
+const SECTIONS: [(&str, &str); 2] = [
+    ("retention", "Data retention"),
+    ("release", "Sensor release"),
+];
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let params = use_params_map();
+    let section = Memo::new(move |_| {
+        params
+            .with(|p| p.get("section"))
+            .filter(|s| SECTIONS.iter().any(|(id, _)| id == s))
+            .unwrap_or_else(|| SECTIONS[0].0.to_string())
+    });
     view! {
-        <div class="page" data-testid="settings-page">
+        <div class="page settings-page" data-testid="settings-page">
             <header class="page-head"><h1>"Settings"</h1></header>
-            <div class="card placeholder">
-                <p>"Settings will come here: data retention (with a preview of what a policy would purge), sensor profiles, inactive windows, the latest sensor release, and users and roles."</p>
+            <div class="settings-layout">
+                <nav class="settings-nav" aria-label="Settings sections">
+                    {SECTIONS.iter().map(|(id, title)| {
+                        let id: &'static str = id;
+                        view! {
+                            <a href=format!("/settings/{id}") class="settings-link" data-testid=format!("settings-nav-{id}")
+                                class:settings-link-active=move || section.get() == id
+                                aria-current=move || (section.get() == id).then_some("page")>{*title}</a>
+                        }
+                    }).collect_view()}
+                </nav>
+                <div class="settings-main">
+                    {move || match section.get().as_str() {
+                        "release" => view! { <ReleaseSettings /> }.into_any(),
+                        _ => view! { <RetentionSettings /> }.into_any(),
+                    }}
+                </div>
             </div>
         </div>
     }

@@ -28,10 +28,15 @@ pub async fn schedule(store: &Store, now: i64) -> sqlx::Result<Option<String>> {
     if !policy.enabled {
         return Ok(None);
     }
-    Ok(match store.start_retention(&scheduled_id(now), "schedule").await? {
-        RetentionStart::Queued(id) => Some(id),
-        RetentionStart::Joined(_) | RetentionStart::AlreadyDone => None,
-    })
+    Ok(
+        match store
+            .start_retention(&scheduled_id(now), "schedule")
+            .await?
+        {
+            RetentionStart::Queued(id) => Some(id),
+            RetentionStart::Joined(_) | RetentionStart::AlreadyDone => None,
+        },
+    )
 }
 
 /// Runs (or resumes) a purge this process owns.
@@ -64,8 +69,15 @@ pub async fn run(store: &Store, job: &JobRow, lost: &AtomicBool) -> Result<Outco
             }
         };
         state.deleted.add(kind, deleted);
-        if !retention::record_batch(&mut tx, &job.id, store.instance(), progress, deleted, &state)
-            .await?
+        if !retention::record_batch(
+            &mut tx,
+            &job.id,
+            store.instance(),
+            progress,
+            deleted,
+            &state,
+        )
+        .await?
         {
             return Ok(Outcome::Lost);
         }

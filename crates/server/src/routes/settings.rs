@@ -8,8 +8,8 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
 use crate::routes::precondition::{if_match, versioned};
-use crate::store::retention::{PutRefused, RetentionStart};
 use crate::store::now_ms;
+use crate::store::retention::{PutRefused, RetentionStart};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -122,8 +122,8 @@ pub async fn put_retention(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     user.require(Role::Admin)?;
-    let policy = RetentionPolicy::from_json(&json_body(&body)?)
-        .map_err(|p| refused_fields(POLICY, p))?;
+    let policy =
+        RetentionPolicy::from_json(&json_body(&body)?).map_err(|p| refused_fields(POLICY, p))?;
     let expected = if_match(&headers, POLICY)?;
     let version = state
         .store

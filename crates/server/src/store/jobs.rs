@@ -346,14 +346,13 @@ async fn complete_audit(tx: &mut Tx, job_id: &str, status: &str, at: i64) -> sql
         skipped: String,
         error: Option<String>,
     }
-    let entry: Option<Entry> =
-        Sql::new(
-            "SELECT audit_id, kind, selection, deleted, requested, skipped, error \
+    let entry: Option<Entry> = Sql::new(
+        "SELECT audit_id, kind, selection, deleted, requested, skipped, error \
              FROM jobs WHERE id = ?",
-        )
-            .bind(job_id)
-            .fetch_optional(Exec::from(&mut *tx))
-            .await?;
+    )
+    .bind(job_id)
+    .fetch_optional(Exec::from(&mut *tx))
+    .await?;
     let Some(Entry {
         audit_id: Some(audit_id),
         kind,

@@ -100,10 +100,7 @@ impl Store {
     /// The policy and its version (0 while it was never saved: the default, switched off).
     pub async fn retention_policy(&self) -> sqlx::Result<(RetentionPolicy, i64)> {
         Ok(match self.setting(SETTING).await? {
-            Some((v, version)) => (
-                RetentionPolicy::from_json(&v).unwrap_or_default(),
-                version,
-            ),
+            Some((v, version)) => (RetentionPolicy::from_json(&v).unwrap_or_default(), version),
             None => (RetentionPolicy::default(), 0),
         })
     }
@@ -183,7 +180,8 @@ impl Store {
             phase: 0,
             deleted: RetentionCounts::default(),
         };
-        let details = serde_json::json!({ "jobId": id, "trigger": trigger, "policy": state.policy });
+        let details =
+            serde_json::json!({ "jobId": id, "trigger": trigger, "policy": state.policy });
         let mut tx = self.jobs_db().begin().await?;
         let audit_id: i64 = Sql::new(
             "INSERT INTO audit_log (at, actor, action, details, status) \
@@ -215,12 +213,11 @@ impl Store {
         }
         // Nothing new: the audit entry goes with the transaction.
         drop(tx);
-        let active: Option<String> = Sql::new(
-            "SELECT id FROM jobs WHERE kind = ? AND status IN ('QUEUED', 'RUNNING')",
-        )
-        .bind(JOB_KIND)
-        .scalar_optional(self.jobs_db())
-        .await?;
+        let active: Option<String> =
+            Sql::new("SELECT id FROM jobs WHERE kind = ? AND status IN ('QUEUED', 'RUNNING')")
+                .bind(JOB_KIND)
+                .scalar_optional(self.jobs_db())
+                .await?;
         Ok(match active {
             Some(a) => RetentionStart::Joined(a),
             None => RetentionStart::AlreadyDone,
@@ -282,7 +279,12 @@ pub enum RetentionStart {
 
 /// Inside a batch's transaction: deletes those of `ids` the rule still selects (a container
 /// that started meanwhile, or an image a new container uses, is left alone). How many went.
-pub async fn purge_batch(tx: &mut Tx, state: &RunState, kind: Kind, ids: &[i64]) -> sqlx::Result<u64> {
+pub async fn purge_batch(
+    tx: &mut Tx,
+    state: &RunState,
+    kind: Kind,
+    ids: &[i64],
+) -> sqlx::Result<u64> {
     let (Some(cond), Some(t)) = (selection(&state.policy, kind, state.now_ms), table(kind)) else {
         return Ok(0);
     };

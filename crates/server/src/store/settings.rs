@@ -75,7 +75,11 @@ impl Store {
     /// The sensor release and its version (0 while never set).
     pub async fn sensor_release_versioned(&self) -> sqlx::Result<(Option<SensorRelease>, i64)> {
         let release = self.sensor_release().await?;
-        let version = self.setting(SENSOR_RELEASE).await?.map(|(_, v)| v).unwrap_or(0);
+        let version = self
+            .setting(SENSOR_RELEASE)
+            .await?
+            .map(|(_, v)| v)
+            .unwrap_or(0);
         Ok((release, version))
     }
 

@@ -293,7 +293,13 @@ async fn two_servers_asked_to_purge_at_once_purge_once() {
     let (_b, base_b) = start(&db.url);
     let api = Api::new(&base_a).await;
     let policy = format!("{base_a}/csapi/v1.3/settings/dataRetention");
-    let res = api.client.get(&policy).bearer_auth(&api.token).send().await.unwrap();
+    let res = api
+        .client
+        .get(&policy)
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
     let etag = res.headers()["etag"].to_str().unwrap().to_string();
     let body = serde_json::json!({ "enabled": true, "rules": {
         "sensors": { "enabled": true, "days": 7 },
@@ -312,7 +318,9 @@ async fn two_servers_asked_to_purge_at_once_purge_once() {
     assert_eq!(res.status(), 200);
     let preview: J = api
         .client
-        .post(format!("{base_b}/csapi/v1.3/settings/dataRetention/preview"))
+        .post(format!(
+            "{base_b}/csapi/v1.3/settings/dataRetention/preview"
+        ))
         .bearer_auth(&api.token)
         .send()
         .await
@@ -334,7 +342,10 @@ async fn two_servers_asked_to_purge_at_once_purge_once() {
                 .await
                 .unwrap();
             assert_eq!(res.status(), 202);
-            res.json::<J>().await.unwrap()["jobId"].as_str().unwrap().to_string()
+            res.json::<J>().await.unwrap()["jobId"]
+                .as_str()
+                .unwrap()
+                .to_string()
         }
     };
     let (ja, jb) = tokio::join!(run(base_a.clone()), run(base_b.clone()));

@@ -10,7 +10,13 @@ const POLICY: &str = "/csapi/v1.3/settings/dataRetention";
 const RELEASE: &str = "/csapi/v1.3/settings/sensorRelease";
 const DAY: i64 = 86_400_000;
 
-async fn put(app: &TestApp, token: &str, path: &str, body: &J, etag: Option<&str>) -> reqwest::Response {
+async fn put(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &J,
+    etag: Option<&str>,
+) -> reqwest::Response {
     let mut req = app.client.put(app.url(path)).bearer_auth(token).json(body);
     if let Some(e) = etag {
         req = req.header("If-Match", e);
@@ -49,8 +55,11 @@ fn policy(days: i64, states: &[&str]) -> J {
 }
 
 async fn count(app: &TestApp, token: &str, entity: &str, filter: &str) -> u64 {
-    app.get_json(token, &format!("/csapi/v1.3/{entity}?pageSize=1&filter={}", enc(filter)))
-        .await["count"]
+    app.get_json(
+        token,
+        &format!("/csapi/v1.3/{entity}?pageSize=1&filter={}", enc(filter)),
+    )
+    .await["count"]
         .as_u64()
         .unwrap_or_else(|| panic!("{entity} {filter}"))
 }
@@ -76,10 +85,17 @@ async fn the_policy_is_off_until_saved_and_saves_only_with_the_current_etag() {
     assert_eq!(res.headers()["etag"], "\"1\"");
     let saved: J = res.json().await.unwrap();
     // States come back in the contract's order.
-    assert_eq!(saved["rules"]["containers"]["states"], json!(["DELETED", "STOPPED"]));
+    assert_eq!(
+        saved["rules"]["containers"]["states"],
+        json!(["DELETED", "STOPPED"])
+    );
 
     // Another tab still holding the first ETag is refused, and nothing changes.
-    let v = assert_error(put(&app, &admin, POLICY, &policy(1, &["UNKNOWN"]), Some(&etag)).await, 412).await;
+    let v = assert_error(
+        put(&app, &admin, POLICY, &policy(1, &["UNKNOWN"]), Some(&etag)).await,
+        412,
+    )
+    .await;
     assert!(v["message"].as_str().unwrap().contains("reload"), "{v}");
     let (etag2, now) = etag_of(&app, &admin, POLICY).await;
     assert_eq!(etag2, "\"1\"");
@@ -88,11 +104,24 @@ async fn the_policy_is_off_until_saved_and_saves_only_with_the_current_etag() {
 
     // Only administrators change it; everyone can read and preview it.
     let operator = app.user_token("olga", Role::Operator).await;
-    assert_error(put(&app, &operator, POLICY, &wanted, Some(&etag2)).await, 403).await;
-    assert_error(post(&app, &operator, &format!("{POLICY}/run"), None).await, 403).await;
+    assert_error(
+        put(&app, &operator, POLICY, &wanted, Some(&etag2)).await,
+        403,
+    )
+    .await;
+    assert_error(
+        post(&app, &operator, &format!("{POLICY}/run"), None).await,
+        403,
+    )
+    .await;
     let viewer = app.user_token("vic", Role::Viewer).await;
     assert_eq!(app.get(&viewer, POLICY).await.status(), 200);
-    assert_eq!(post(&app, &viewer, &format!("{POLICY}/preview"), None).await.status(), 200);
+    assert_eq!(
+        post(&app, &viewer, &format!("{POLICY}/preview"), None)
+            .await
+            .status(),
+        200
+    );
     assert_error(app.client.get(app.url(POLICY)).send().await.unwrap(), 401).await;
 
     // The change is in the audit log with the policy before and after.
@@ -101,13 +130,16 @@ async fn the_policy_is_off_until_saved_and_saves_only_with_the_current_etag() {
         actor: String,
         details: String,
     }
-    let entries: Vec<Entry> = Sql::new(
-        "SELECT actor, details FROM audit_log WHERE action = 'SETTINGS_DATA_RETENTION'",
-    )
-    .fetch_all(app.store.db())
-    .await
-    .unwrap();
-    assert_eq!(entries.len(), 1, "only the save that went through is recorded");
+    let entries: Vec<Entry> =
+        Sql::new("SELECT actor, details FROM audit_log WHERE action = 'SETTINGS_DATA_RETENTION'")
+            .fetch_all(app.store.db())
+            .await
+            .unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "only the save that went through is recorded"
+    );
     assert_eq!(entries[0].actor, "admin");
     let d: J = serde_json::from_str(&entries[0].details).unwrap();
     assert_eq!(d["before"], p);
@@ -133,12 +165,28 @@ async fn bad_policies_are_refused_naming_each_field() {
     }
     let mut p = policy(7, &["RUNNING", "EXITED"]);
     p["enabled"] = json!("yes");
-    cases.push((p, vec!["enabled", "rules.containers.states[0]", "rules.containers.states[1]"]));
+    cases.push((
+        p,
+        vec![
+            "enabled",
+            "rules.containers.states[0]",
+            "rules.containers.states[1]",
+        ],
+    ));
     let mut p = policy(7, &[]);
     p["rules"].as_object_mut().unwrap().remove("images");
     cases.push((p, vec!["rules.containers.states", "rules.images"]));
     cases.push((json!([]), vec!["body"]));
-    cases.push((json!({"enabled": true, "rules": {}, "extra": 1}), vec!["extra", "rules.sensors", "rules.containers", "rules.images", "rules.reports"]));
+    cases.push((
+        json!({"enabled": true, "rules": {}, "extra": 1}),
+        vec![
+            "extra",
+            "rules.sensors",
+            "rules.containers",
+            "rules.images",
+            "rules.reports",
+        ],
+    ));
     for (body, fields) in cases {
         let v = assert_error(put(&app, &admin, POLICY, &body, Some(&etag)).await, 400).await;
         let got: Vec<&str> = v["details"]
@@ -149,7 +197,11 @@ async fn bad_policies_are_refused_naming_each_field() {
             .collect();
         assert_eq!(got, fields, "{body} → {v}");
         // The preview refuses the same policy the same way.
-        let v = assert_error(post(&app, &admin, &format!("{POLICY}/preview"), Some(&body)).await, 400).await;
+        let v = assert_error(
+            post(&app, &admin, &format!("{POLICY}/preview"), Some(&body)).await,
+            400,
+        )
+        .await;
         assert_eq!(v["details"].as_array().unwrap().len(), fields.len(), "{v}");
     }
     // Not JSON at all.
@@ -164,20 +216,30 @@ async fn bad_policies_are_refused_naming_each_field() {
         .await
         .unwrap();
     assert_error(res, 400).await;
-    assert_eq!(etag_of(&app, &admin, POLICY).await.0, "\"0\"", "nothing was saved");
+    assert_eq!(
+        etag_of(&app, &admin, POLICY).await.0,
+        "\"0\"",
+        "nothing was saved"
+    );
     // History's limit is checked too.
     for bad in ["0", "101", "x"] {
-        assert_error(app.get(&admin, &format!("{POLICY}/history?limit={bad}")).await, 400).await;
+        assert_error(
+            app.get(&admin, &format!("{POLICY}/history?limit={bad}"))
+                .await,
+            400,
+        )
+        .await;
     }
 }
 
 /// Puts a few records at known distances from now (the demo fleet is older than a week).
 async fn place_recent_records(app: &TestApp) -> (i64, i64) {
     let now = now_ms();
-    let ids: Vec<i64> = Sql::new("SELECT id FROM containers WHERE state = 'RUNNING' ORDER BY id LIMIT 2")
-        .scalars(app.store.db())
-        .await
-        .unwrap();
+    let ids: Vec<i64> =
+        Sql::new("SELECT id FROM containers WHERE state = 'RUNNING' ORDER BY id LIMIT 2")
+            .scalars(app.store.db())
+            .await
+            .unwrap();
     // Stopped two days ago (kept by a 7-day rule) and ten days ago (purged by it).
     for (id, ago) in [(ids[0], 2), (ids[1], 10)] {
         Sql::new("UPDATE containers SET state = 'STOPPED', state_changed = ? WHERE id = ?")
@@ -211,30 +273,55 @@ async fn the_preview_counts_what_the_run_then_deletes_kind_by_kind_and_state_by_
         both["containers"].as_u64().unwrap(),
         stopped["containers"].as_u64().unwrap() + deleted["containers"].as_u64().unwrap()
     );
-    assert!(stopped["containers"].as_u64().unwrap() > 0 && deleted["containers"].as_u64().unwrap() > 0, "{stopped} {deleted}");
+    assert!(
+        stopped["containers"].as_u64().unwrap() > 0 && deleted["containers"].as_u64().unwrap() > 0,
+        "{stopped} {deleted}"
+    );
     // The same rows as the QQL a user would write for them.
     assert_eq!(
         both["containers"].as_u64().unwrap(),
-        count(&app, &admin, "containers", "state:[STOPPED, DELETED] and stateChanged<now-7d").await
+        count(
+            &app,
+            &admin,
+            "containers",
+            "state:[STOPPED, DELETED] and stateChanged<now-7d"
+        )
+        .await
     );
     assert_eq!(
         both["sensors"].as_u64().unwrap(),
-        count(&app, &admin, "sensors", "status:UNKNOWN and lastCheckedIn<now-7d").await
+        count(
+            &app,
+            &admin,
+            "sensors",
+            "status:UNKNOWN and lastCheckedIn<now-7d"
+        )
+        .await
     );
     // Off (the policy or a rule) purges nothing.
     let mut off = policy(7, &["STOPPED"]);
     off["enabled"] = json!(false);
-    assert_eq!(preview_of(off).await, json!({"sensors": 0, "containers": 0, "images": 0, "reports": 0}));
+    assert_eq!(
+        preview_of(off).await,
+        json!({"sensors": 0, "containers": 0, "images": 0, "reports": 0})
+    );
     let mut one = policy(7, &["STOPPED"]);
     one["rules"]["containers"]["enabled"] = json!(false);
     one["rules"]["images"]["enabled"] = json!(false);
     let p = preview_of(one).await;
-    assert_eq!((p["containers"].as_u64(), p["images"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (p["containers"].as_u64(), p["images"].as_u64()),
+        (Some(0), Some(0))
+    );
 
     // Run the policy with both states; an empty preview body previews the saved policy.
     let saved = policy(7, &["DELETED", "STOPPED"]);
     save(&app, &admin, &saved).await;
-    let expected = post(&app, &admin, &format!("{POLICY}/preview"), None).await.json::<J>().await.unwrap();
+    let expected = post(&app, &admin, &format!("{POLICY}/preview"), None)
+        .await
+        .json::<J>()
+        .await
+        .unwrap();
     assert_eq!(expected, both);
     let used_images: Vec<i64> = Sql::new("SELECT DISTINCT image_ref FROM containers ORDER BY 1")
         .scalars(app.store.db())
@@ -250,7 +337,10 @@ async fn the_preview_counts_what_the_run_then_deletes_kind_by_kind_and_state_by_
 
     let res = post(&app, &admin, &format!("{POLICY}/run"), None).await;
     assert_eq!(res.status(), 202);
-    let id = res.json::<J>().await.unwrap()["jobId"].as_str().unwrap().to_string();
+    let id = res.json::<J>().await.unwrap()["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let job = app.wait_job(&admin, &id).await;
     assert_eq!(job["status"], "COMPLETED", "{job}");
     assert_eq!(job["kind"], "RETENTION");
@@ -259,7 +349,10 @@ async fn the_preview_counts_what_the_run_then_deletes_kind_by_kind_and_state_by_
     assert_eq!(run["trigger"], "admin");
     assert_eq!(run["policy"], saved);
     assert!(run["startedAt"].as_i64().unwrap() <= run["finishedAt"].as_i64().unwrap());
-    let total = ["sensors", "containers", "images"].iter().map(|k| expected[k].as_u64().unwrap()).sum::<u64>();
+    let total = ["sensors", "containers", "images"]
+        .iter()
+        .map(|k| expected[k].as_u64().unwrap())
+        .sum::<u64>();
     assert_eq!(job["deleted"].as_u64().unwrap(), total);
 
     // What went is gone, and nothing else.
@@ -269,29 +362,64 @@ async fn the_preview_counts_what_the_run_then_deletes_kind_by_kind_and_state_by_
         count(&app, &admin, "containers", "").await,
     ];
     for (i, kind) in ["sensors", "images", "containers"].iter().enumerate() {
-        assert_eq!(after[i], totals[i] - expected[kind].as_u64().unwrap(), "{kind}");
+        assert_eq!(
+            after[i],
+            totals[i] - expected[kind].as_u64().unwrap(),
+            "{kind}"
+        );
     }
-    assert_eq!(count(&app, &admin, "containers", "state:RUNNING").await, running);
-    assert_eq!(count(&app, &admin, "containers", "state:[STOPPED, DELETED] and stateChanged<now-7d").await, 0);
+    assert_eq!(
+        count(&app, &admin, "containers", "state:RUNNING").await,
+        running
+    );
+    assert_eq!(
+        count(
+            &app,
+            &admin,
+            "containers",
+            "state:[STOPPED, DELETED] and stateChanged<now-7d"
+        )
+        .await,
+        0
+    );
     let left: Vec<i64> = Sql::new("SELECT id FROM containers WHERE id IN (?, ?)")
         .bind(recent)
         .bind(old)
         .scalars(app.store.db())
         .await
         .unwrap();
-    assert_eq!(left, [recent], "the container stopped 2 days ago stays, the one of 10 days goes");
+    assert_eq!(
+        left,
+        [recent],
+        "the container stopped 2 days ago stays, the one of 10 days goes"
+    );
     // Every image a container used when the run started is still there.
     let mut sql = Sql::new("SELECT count(*) FROM images WHERE id IN (");
     sql.push_list(used_images.iter().copied());
     sql.push(")");
-    assert_eq!(sql.scalar::<i64>(app.store.db()).await.unwrap() as usize, used_images.len());
-    assert!(shipshape_server::store::derive::drift(app.store.db()).await.unwrap().is_empty());
+    assert_eq!(
+        sql.scalar::<i64>(app.store.db()).await.unwrap() as usize,
+        used_images.len()
+    );
+    assert!(shipshape_server::store::derive::drift(app.store.db())
+        .await
+        .unwrap()
+        .is_empty());
     // A second preview finds no more sensors or containers; the images whose last containers
     // this run purged are the next run's (images go before containers, so that a preview's
     // count is what its run deletes).
-    let again = post(&app, &admin, &format!("{POLICY}/preview"), None).await.json::<J>().await.unwrap();
-    assert_eq!((again["sensors"].as_u64(), again["containers"].as_u64()), (Some(0), Some(0)));
-    let freed = app.scalar("SELECT count(*) FROM images WHERE containers_count = 0").await;
+    let again = post(&app, &admin, &format!("{POLICY}/preview"), None)
+        .await
+        .json::<J>()
+        .await
+        .unwrap();
+    assert_eq!(
+        (again["sensors"].as_u64(), again["containers"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let freed = app
+        .scalar("SELECT count(*) FROM images WHERE containers_count = 0")
+        .await;
     assert_eq!(again["images"].as_i64().unwrap(), freed, "{again}");
 
     // The run is in the history and in the audit log with its counts.
@@ -299,10 +427,12 @@ async fn the_preview_counts_what_the_run_then_deletes_kind_by_kind_and_state_by_
     assert_eq!(history["data"][0]["jobId"], id.as_str());
     assert_eq!(history["data"][0]["deleted"], expected);
     assert_eq!(history["data"][0]["status"], "COMPLETED");
-    let details: String = Sql::new("SELECT details FROM audit_log WHERE action = 'RETENTION_PURGE' AND status = 'COMPLETED'")
-        .scalar(app.store.db())
-        .await
-        .unwrap();
+    let details: String = Sql::new(
+        "SELECT details FROM audit_log WHERE action = 'RETENTION_PURGE' AND status = 'COMPLETED'",
+    )
+    .scalar(app.store.db())
+    .await
+    .unwrap();
     let details: J = serde_json::from_str(&details).unwrap();
     assert_eq!(details["deleted"], expected);
     assert_eq!(details["policy"], saved);
@@ -318,24 +448,41 @@ async fn an_image_a_container_uses_survives_any_policy() {
         .await
         .unwrap();
     let unused = app.scalar("SELECT count(*) FROM images WHERE NOT EXISTS (SELECT 1 FROM containers c WHERE c.image_ref = images.id)").await;
-    let used = app.scalar("SELECT count(DISTINCT image_ref) FROM containers").await;
+    let used = app
+        .scalar("SELECT count(DISTINCT image_ref) FROM containers")
+        .await;
     let mut p = policy(1, &["UNKNOWN"]);
     p["rules"]["containers"]["enabled"] = json!(false);
     p["rules"]["sensors"]["enabled"] = json!(false);
     save(&app, &admin, &p).await;
-    let preview = post(&app, &admin, &format!("{POLICY}/preview"), None).await.json::<J>().await.unwrap();
+    let preview = post(&app, &admin, &format!("{POLICY}/preview"), None)
+        .await
+        .json::<J>()
+        .await
+        .unwrap();
     assert_eq!(preview["images"].as_i64().unwrap(), unused);
-    let id = post(&app, &admin, &format!("{POLICY}/run"), None).await.json::<J>().await.unwrap()["jobId"]
+    let id = post(&app, &admin, &format!("{POLICY}/run"), None)
+        .await
+        .json::<J>()
+        .await
+        .unwrap()["jobId"]
         .as_str()
         .unwrap()
         .to_string();
     let job = app.wait_job(&admin, &id).await;
-    assert_eq!(job["retention"]["deleted"]["images"].as_i64().unwrap(), unused, "{job}");
+    assert_eq!(
+        job["retention"]["deleted"]["images"].as_i64().unwrap(),
+        unused,
+        "{job}"
+    );
     assert_eq!(app.scalar("SELECT count(*) FROM images").await, used);
     // Their software and findings went with them; nothing points at a missing image.
     for t in ["image_software", "image_vulns", "image_repos", "containers"] {
         assert_eq!(
-            app.scalar(&format!("SELECT count(*) FROM {t} WHERE image_ref NOT IN (SELECT id FROM images)")).await,
+            app.scalar(&format!(
+                "SELECT count(*) FROM {t} WHERE image_ref NOT IN (SELECT id FROM images)"
+            ))
+            .await,
             0,
             "{t}"
         );
@@ -347,21 +494,43 @@ async fn runs_asked_for_together_are_one_purge_and_the_schedule_runs_once_an_hou
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     // Off: a run is refused, and the schedule queues nothing.
-    let v = assert_error(post(&app, &admin, &format!("{POLICY}/run"), None).await, 409).await;
-    assert!(v["message"].as_str().unwrap().contains("switched off"), "{v}");
+    let v = assert_error(
+        post(&app, &admin, &format!("{POLICY}/run"), None).await,
+        409,
+    )
+    .await;
+    assert!(
+        v["message"].as_str().unwrap().contains("switched off"),
+        "{v}"
+    );
     let now = now_ms();
-    assert_eq!(shipshape_server::jobs::retention::schedule(&app.store, now).await.unwrap(), None);
+    assert_eq!(
+        shipshape_server::jobs::retention::schedule(&app.store, now)
+            .await
+            .unwrap(),
+        None
+    );
 
     save(&app, &admin, &policy(7, &["STOPPED", "DELETED"])).await;
-    let expected = post(&app, &admin, &format!("{POLICY}/preview"), None).await.json::<J>().await.unwrap();
+    let expected = post(&app, &admin, &format!("{POLICY}/preview"), None)
+        .await
+        .json::<J>()
+        .await
+        .unwrap();
     let run = format!("{POLICY}/run");
     let (a, b) = tokio::join!(
         post(&app, &admin, &run, None),
         post(&app, &admin, &run, None)
     );
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (202, 202));
-    let a = a.json::<J>().await.unwrap()["jobId"].as_str().unwrap().to_string();
-    let b = b.json::<J>().await.unwrap()["jobId"].as_str().unwrap().to_string();
+    let a = a.json::<J>().await.unwrap()["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = b.json::<J>().await.unwrap()["jobId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ja = app.wait_job(&admin, &a).await;
     let jb = app.wait_job(&admin, &b).await;
     // Either one run (both got its id) or, if the first ended before the second was asked, a
@@ -374,18 +543,36 @@ async fn runs_asked_for_together_are_one_purge_and_the_schedule_runs_once_an_hou
 
     // The hour's scheduled run is queued once, however often the processes ask.
     let hour_start = now - now.rem_euclid(3_600_000);
-    let first = shipshape_server::jobs::retention::schedule(&app.store, hour_start + 10).await.unwrap();
+    let first = shipshape_server::jobs::retention::schedule(&app.store, hour_start + 10)
+        .await
+        .unwrap();
     let id = first.expect("the hour's run is queued");
     for t in [hour_start + 20, hour_start + 3_599_999] {
-        assert_eq!(shipshape_server::jobs::retention::schedule(&app.store, t).await.unwrap(), None);
+        assert_eq!(
+            shipshape_server::jobs::retention::schedule(&app.store, t)
+                .await
+                .unwrap(),
+            None
+        );
     }
-    assert_eq!(app.scalar("SELECT count(*) FROM jobs WHERE kind = 'RETENTION' AND requested_by = 'schedule'").await, 1);
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM jobs WHERE kind = 'RETENTION' AND requested_by = 'schedule'"
+        )
+        .await,
+        1
+    );
     app.state.jobs.spawn(id.clone());
     let job = app.wait_job(&admin, &id).await;
     assert_eq!(job["retention"]["trigger"], "schedule", "{job}");
     assert_eq!(job["status"], "COMPLETED");
     // The next hour gets its own.
-    assert!(shipshape_server::jobs::retention::schedule(&app.store, hour_start + 3_600_000).await.unwrap().is_some());
+    assert!(
+        shipshape_server::jobs::retention::schedule(&app.store, hour_start + 3_600_000)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -397,7 +584,10 @@ async fn raising_the_sensor_release_shows_update_available_on_older_sensors() {
     let newest = r["version"].as_str().unwrap().to_string();
     let behind = count(&app, &admin, "sensors", "updateAvailable:true").await;
     let total = count(&app, &admin, "sensors", "").await;
-    assert!(behind > 0 && behind < total, "some demo sensors are behind: {behind}/{total}");
+    assert!(
+        behind > 0 && behind < total,
+        "some demo sensors are behind: {behind}/{total}"
+    );
 
     let body = json!({"version": "99.0.0", "releaseNotesUrl": "https://example.com/99", "releaseDate": "2026-12-01"});
     assert_error(put(&app, &admin, RELEASE, &body, None).await, 428).await;
@@ -406,35 +596,71 @@ async fn raising_the_sensor_release_shows_update_available_on_older_sensors() {
     assert_ne!(res.headers()["etag"].to_str().unwrap(), etag);
     assert_eq!(res.json::<J>().await.unwrap(), body);
     assert_error(put(&app, &admin, RELEASE, &body, Some(&etag)).await, 412).await;
-    assert_eq!(count(&app, &admin, "sensors", "updateAvailable:true").await, total);
+    assert_eq!(
+        count(&app, &admin, "sensors", "updateAvailable:true").await,
+        total
+    );
     let one = app.get_json(&admin, "/csapi/v1.3/sensors?pageSize=1").await;
     let uuid = one["data"][0]["uuid"].as_str().unwrap();
     // (An extension field: the compatible object has it only when extensions are asked for.)
     let detail = app
-        .get_json(&admin, &format!("/csapi/v1.3/sensors/{uuid}?include=extensions"))
+        .get_json(
+            &admin,
+            &format!("/csapi/v1.3/sensors/{uuid}?include=extensions"),
+        )
         .await;
     assert_eq!(detail["updateAvailable"], true, "{detail}");
 
     // Versions compare as versions: 1.10.0 is newer than 1.9.3.
     let (etag, _) = etag_of(&app, &admin, RELEASE).await;
-    let res = put(&app, &admin, RELEASE, &json!({"version": "0.10.0"}), Some(&etag)).await;
+    let res = put(
+        &app,
+        &admin,
+        RELEASE,
+        &json!({"version": "0.10.0"}),
+        Some(&etag),
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(count(&app, &admin, "sensors", "updateAvailable:true").await, 0, "every demo sensor runs 1.x, newer than 0.10.0");
+    assert_eq!(
+        count(&app, &admin, "sensors", "updateAvailable:true").await,
+        0,
+        "every demo sensor runs 1.x, newer than 0.10.0"
+    );
 
     let (etag, _) = etag_of(&app, &admin, RELEASE).await;
     for (body, field) in [
         (json!({"version": "latest"}), "version"),
         (json!({}), "version"),
-        (json!({"version": "1.2", "releaseNotesUrl": "notes.html"}), "releaseNotesUrl"),
-        (json!({"version": "1.2", "releaseDate": "2026-02-30"}), "releaseDate"),
+        (
+            json!({"version": "1.2", "releaseNotesUrl": "notes.html"}),
+            "releaseNotesUrl",
+        ),
+        (
+            json!({"version": "1.2", "releaseDate": "2026-02-30"}),
+            "releaseDate",
+        ),
         (json!({"version": "1.2", "colour": "red"}), "colour"),
     ] {
         let v = assert_error(put(&app, &admin, RELEASE, &body, Some(&etag)).await, 400).await;
         assert_eq!(v["details"][0]["field"], field, "{v}");
     }
     let operator = app.user_token("olga", Role::Operator).await;
-    assert_error(put(&app, &operator, RELEASE, &json!({"version": "2.0"}), Some(&etag)).await, 403).await;
-    let n = app.scalar("SELECT count(*) FROM audit_log WHERE action = 'SETTINGS_SENSOR_RELEASE'").await;
+    assert_error(
+        put(
+            &app,
+            &operator,
+            RELEASE,
+            &json!({"version": "2.0"}),
+            Some(&etag),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let n = app
+        .scalar("SELECT count(*) FROM audit_log WHERE action = 'SETTINGS_SENSOR_RELEASE'")
+        .await;
     assert_eq!(n, 2);
     let _ = newest;
 }

@@ -1,0 +1,440 @@
+//! Settings as an administrator uses them: the retention policy with its live preview (the
+//! same counts the API gives), the confirmation past a tenth of a kind, a save that survives a
+//! reload and a stale save that is told so; the sensor release with its field check, raised
+//! until every sensor shows Update available.
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use shipshape_e2e::*;
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+const POLICY: &str = "/csapi/v1.3/settings/dataRetention";
+
+/// Waits until `css`'s text satisfies `pred`; returns it.
+async fn wait_text(d: &WebDriver, css: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = match d.find(By::Css(css)).await {
+            Ok(el) => text_content(&el).await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if pred(&text) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            bail!("{css} stayed {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The number a preview cell starts with ("1,234 of 3,000 (41.1%)" → 1234).
+fn leading_number(text: &str) -> Option<u64> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+async fn api(
+    app: &App,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+    etag: Option<&str>,
+) -> Result<(u16, Value, Option<String>)> {
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{}{path}", app.url))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    if let Some(e) = etag {
+        req = req.header("If-Match", e);
+    }
+    let res = req.send().await?;
+    let status = res.status().as_u16();
+    let etag = res
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    Ok((status, res.json().await.unwrap_or(Value::Null), etag))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retention_policy_is_previewed_confirmed_saved_and_a_stale_save_is_told() -> Result<()> {
+    let app = App::start().await?;
+    let token = app.token("admin", ADMIN_PASSWORD).await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    sign_in_at(d, &app, "/settings", "admin", ADMIN_PASSWORD).await?;
+    wait_for(
+        d,
+        "[data-testid=retention-settings] [data-testid=retention-enabled]",
+    )
+    .await?;
+    // Off by default: the preview says nothing would go.
+    wait_text(d, "[data-testid=preview-summary]", |t| t.contains("off")).await?;
+    assert!(
+        !d.find(By::Css("[data-testid=retention-enabled]"))
+            .await?
+            .is_selected()
+            .await?
+    );
+    d.find(By::Css("[data-testid=retention-advice]")).await?;
+
+    // On, containers after 1 day: the preview counts, as the API would.
+    d.find(By::Css("[data-testid=retention-enabled]"))
+        .await?
+        .click()
+        .await?;
+    d.find(By::Css("[data-testid=rule-containers-preset]"))
+        .await?
+        .click()
+        .await?;
+    d.find(By::Css(
+        "[data-testid=rule-containers-preset] option[value='1']",
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_for(d, "[data-testid=unsaved]").await?;
+    let shown = wait_text(d, "[data-testid=preview-containers]", |t| {
+        leading_number(t).is_some()
+    })
+    .await?;
+    let mut policy = app.api_get(&token, POLICY).await?;
+    policy["enabled"] = json!(true);
+    policy["rules"]["containers"]["days"] = json!(1);
+    let (_, preview, _) = api(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &format!("{POLICY}/preview"),
+        Some(&policy),
+        None,
+    )
+    .await?;
+    // (The preview refreshes a moment after the last edit: wait for the final one.)
+    let shown = if leading_number(&shown) != preview["containers"].as_u64() {
+        wait_text(d, "[data-testid=preview-containers]", |t| {
+            leading_number(t) == preview["containers"].as_u64()
+        })
+        .await?
+    } else {
+        shown
+    };
+    assert!(
+        shown.contains(" of "),
+        "the share of all containers is shown: {shown}"
+    );
+    let total = app
+        .api_get(&token, "/csapi/v1.3/containers?pageSize=1")
+        .await?["count"]
+        .as_u64()
+        .unwrap_or(0);
+    let doomed = preview["containers"].as_u64().unwrap_or(0);
+    assert!(
+        doomed * 10 > total,
+        "the demo fleet has more than 10% of containers stopped a day ago: {doomed}/{total}"
+    );
+
+    // A bad custom period is refused next to its field, and Save is off until it is fixed.
+    d.find(By::Css(
+        "[data-testid=rule-images-preset] option[value='custom']",
+    ))
+    .await?
+    .click()
+    .await?;
+    let days = wait_for(d, "[data-testid=rule-images-days]").await?;
+    days.clear().await?;
+    days.send_keys("400").await?;
+    let err = wait_for(d, "[data-testid='error-rules.images.days']").await?;
+    assert!(
+        text_content(&err).await?.contains("365"),
+        "{}",
+        text_content(&err).await?
+    );
+    assert!(
+        !d.find(By::Css("[data-testid=retention-save]"))
+            .await?
+            .is_enabled()
+            .await?
+    );
+    days.clear().await?;
+    days.send_keys("200").await?;
+    wait_gone(d, "[data-testid='error-rules.images.days']").await?;
+
+    // More than a tenth of the containers would go: Save asks first; Cancel keeps it unsaved.
+    d.find(By::Css("[data-testid=retention-save]"))
+        .await?
+        .click()
+        .await?;
+    let dialog = wait_for(d, "[data-testid=retention-confirm]").await?;
+    assert!(
+        text_content(&dialog).await?.contains("containers"),
+        "{}",
+        text_content(&dialog).await?
+    );
+    d.find(By::Css("[data-testid=confirm-cancel]"))
+        .await?
+        .click()
+        .await?;
+    wait_gone(d, "[data-testid=retention-confirm]").await?;
+    assert_eq!(app.api_get(&token, POLICY).await?["enabled"], false);
+    d.find(By::Css("[data-testid=retention-save]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=confirm-save]")
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=saved]").await?;
+    let saved = app.api_get(&token, POLICY).await?;
+    assert_eq!(saved["enabled"], true);
+    assert_eq!(saved["rules"]["containers"]["days"], 1);
+    assert_eq!(saved["rules"]["images"]["days"], 200);
+
+    // A reload shows the saved policy.
+    d.refresh().await?;
+    wait_for(d, "[data-testid=retention-enabled]").await?;
+    assert!(
+        d.find(By::Css("[data-testid=retention-enabled]"))
+            .await?
+            .is_selected()
+            .await?
+    );
+    let preset = d
+        .find(By::Css("[data-testid=rule-containers-preset]"))
+        .await?;
+    assert_eq!(preset.prop("value").await?.as_deref(), Some("1"));
+    let custom = wait_for(d, "[data-testid=rule-images-days]").await?;
+    assert_eq!(custom.prop("value").await?.as_deref(), Some("200"));
+
+    // Someone else saves meanwhile: this tab's save is refused with a reload, not overwritten.
+    let (_, current, etag) = api(&app, &token, reqwest::Method::GET, POLICY, None, None).await?;
+    let mut other = current.clone();
+    other["rules"]["sensors"]["days"] = json!(30);
+    let (status, _, _) = api(
+        &app,
+        &token,
+        reqwest::Method::PUT,
+        POLICY,
+        Some(&other),
+        etag.as_deref(),
+    )
+    .await?;
+    assert_eq!(status, 200);
+    d.find(By::Css("[data-testid=state-PAUSED]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=unsaved]").await?;
+    // (Unticking a state purges less: no confirmation is needed.)
+    d.find(By::Css("[data-testid=retention-save]"))
+        .await?
+        .click()
+        .await?;
+    let stale = wait_for(d, "[data-testid=stale]").await?;
+    assert!(
+        text_content(&stale).await?.contains("reload"),
+        "{}",
+        text_content(&stale).await?
+    );
+    assert_eq!(
+        app.api_get(&token, POLICY).await?["rules"]["sensors"]["days"],
+        30,
+        "the other save stands"
+    );
+    d.find(By::Css("[data-testid=reload]"))
+        .await?
+        .click()
+        .await?;
+    wait_gone(d, "[data-testid=stale]").await?;
+    let sensors_preset = d.find(By::Css("[data-testid=rule-sensors-preset]")).await?;
+    assert_eq!(sensors_preset.prop("value").await?.as_deref(), Some("30"));
+
+    // The API panel shows exactly what Save sends.
+    d.find(By::Css("[data-testid=api-toggle]"))
+        .await?
+        .click()
+        .await?;
+    let panel = text_content(&wait_for(d, "[data-testid=api-panel]").await?).await?;
+    assert!(panel.contains("PUT") || panel.contains("-X PUT"), "{panel}");
+    assert!(panel.contains("If-Match"), "{panel}");
+    assert!(panel.contains("dataRetention"), "{panel}");
+
+    // Purge now: the run appears in the list with its counts.
+    d.find(By::Css("[data-testid=retention-run]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=retention-runs]").await?;
+    let runs = wait_text(d, "[data-testid=retention-runs] tbody tr", |t| {
+        t.contains("COMPLETED")
+    })
+    .await?;
+    assert!(runs.contains("admin"), "{runs}");
+    let history = app.api_get(&token, &format!("{POLICY}/history")).await?;
+    let purged = history["data"][0]["deleted"]["containers"]
+        .as_u64()
+        .context("history")?;
+    assert!(
+        purged > 0 && runs.contains(&purged.to_string())
+            || runs.contains(&format_thousands(purged)),
+        "{runs} / {history}"
+    );
+    browser.quit().await?;
+    Ok(())
+}
+
+fn format_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raising_the_sensor_release_shows_update_available_everywhere() -> Result<()> {
+    let app = App::start().await?;
+    let token = app.token("admin", ADMIN_PASSWORD).await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    sign_in_at(d, &app, "/settings/release", "admin", ADMIN_PASSWORD).await?;
+    let version = wait_for(d, "[data-testid=release-version]").await?;
+    // The demo fleet's release is loaded, and some sensors are behind it, by deployment kind.
+    let behind = wait_text(d, "[data-testid=behind-total]", |t| !t.is_empty()).await?;
+    assert!(behind.contains("older version"), "{behind}");
+    wait_for(d, "[data-testid^=behind-] pre").await?;
+
+    version.clear().await?;
+    version.send_keys("latest").await?;
+    let err = wait_for(d, "[data-testid=error-version]").await?;
+    assert!(
+        text_content(&err).await?.contains("not a version"),
+        "{}",
+        text_content(&err).await?
+    );
+    assert!(
+        !d.find(By::Css("[data-testid=release-save]"))
+            .await?
+            .is_enabled()
+            .await?
+    );
+    version.clear().await?;
+    version.send_keys("99.1.0").await?;
+    wait_gone(d, "[data-testid=error-version]").await?;
+    d.find(By::Css("[data-testid=release-save]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=saved]").await?;
+    let total = app
+        .api_get(&token, "/csapi/v1.3/sensors?pageSize=1")
+        .await?["count"]
+        .as_u64()
+        .unwrap_or(0);
+    let behind = wait_text(d, "[data-testid=behind-total]", |t| {
+        t.contains(&format!("{total} of {total}"))
+            || t.contains(&format!(
+                "{} of {}",
+                format_thousands(total),
+                format_thousands(total)
+            ))
+    })
+    .await?;
+    assert!(behind.contains("older version"), "{behind}");
+
+    // The Sensors tab's quick filter counts them too, and toggles the filter on and off.
+    d.goto(format!("{}/sensors", app.url)).await?;
+    table_keys(d).await?;
+    let chip = wait_for(d, "[data-testid='chip-updateAvailable:true']").await?;
+    wait_text(d, "[data-testid=chip-count]", |t| {
+        t.replace(',', "") == total.to_string()
+    })
+    .await?;
+    assert_eq!(chip.attr("aria-pressed").await?.as_deref(), Some("false"));
+    chip.click().await?;
+    wait_url(d, |u| u.contains("updateAvailable")).await?;
+    let chip = wait_for(
+        d,
+        "[data-testid='chip-updateAvailable:true'][aria-pressed=true]",
+    )
+    .await?;
+    chip.click().await?;
+    wait_url(d, |u| !u.contains("updateAvailable")).await?;
+
+    // The Sensors tab, filtered from the page's link: every sensor, each with the badge.
+    d.goto(format!("{}/settings/release", app.url)).await?;
+    wait_for(d, "[data-testid=behind-link]").await?;
+    d.find(By::Css("[data-testid=behind-link]"))
+        .await?
+        .click()
+        .await?;
+    wait_url(d, |u| {
+        u.contains("/sensors") && u.contains("updateAvailable")
+    })
+    .await?;
+    let rows = table_keys(d).await?;
+    assert!(!rows.is_empty());
+    let badges = d.find_all(By::Css("[data-testid=row] .badge")).await?;
+    assert_eq!(badges.len(), rows.len(), "every row shows Update available");
+    d.find(By::Css("[data-testid=row]")).await?.click().await?;
+    let badge = wait_for(d, "[data-testid=update-available]").await?;
+    assert_eq!(text_content(&badge).await?, "Update available");
+    let cmd = text_content(&wait_for(d, "[data-testid=update-command]").await?).await?;
+    assert!(cmd.contains("99.1.0"), "{cmd}");
+    browser.quit().await?;
+    Ok(())
+}
+
+/// Not a test of behaviour: the settings pages in light and dark (`tests/screenshots/`).
+/// `cargo test -p shipshape-e2e --test browser settings_screenshots -- --ignored`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn settings_screenshots() -> Result<()> {
+    let app = App::start().await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir)?;
+    sign_in_at(d, &app, "/settings", "admin", ADMIN_PASSWORD).await?;
+    d.set_window_rect(0, 0, 1280, 1000).await?;
+    for theme in ["light", "dark"] {
+        d.execute(
+            &format!("localStorage.setItem('shipshape.theme','{theme}')"),
+            vec![],
+        )
+        .await?;
+        d.goto(format!("{}/settings/retention", app.url)).await?;
+        wait_for(d, "[data-testid=retention-enabled]")
+            .await?
+            .click()
+            .await?;
+        wait_text(d, "[data-testid=preview-containers]", |t| {
+            leading_number(t).is_some()
+        })
+        .await?;
+        d.screenshot(&dir.join(format!("settings-retention-{theme}.png")))
+            .await?;
+        d.goto(format!("{}/settings/release", app.url)).await?;
+        wait_for(d, "[data-testid^=behind-] pre").await?;
+        d.screenshot(&dir.join(format!("settings-release-{theme}.png")))
+            .await?;
+    }
+    browser.quit().await?;
+    Ok(())
+}
