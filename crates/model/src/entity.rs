@@ -154,6 +154,9 @@ pub struct Sensor {
     /// Extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
+    /// Extension: where the sensor's profile stands against its inactive windows now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive_window: Option<crate::profile::WindowState>,
 }
 
 /// A compatible object that can carry Shipshape's own fields. `EXTENSIONS` names them as they
@@ -168,12 +171,18 @@ pub trait Extensible {
 }
 
 impl Extensible for Sensor {
-    const EXTENSIONS: &'static [&'static str] = &["deployment", "updateAvailable", "latestVersion"];
+    const EXTENSIONS: &'static [&'static str] = &[
+        "deployment",
+        "updateAvailable",
+        "latestVersion",
+        "inactiveWindow",
+    ];
     fn with_extensions(mut self, keep: bool) -> Self {
         if !keep {
             self.deployment = None;
             self.update_available = None;
             self.latest_version = None;
+            self.inactive_window = None;
         }
         self
     }
@@ -600,6 +609,7 @@ mod tests {
             deployment: None,
             update_available: None,
             latest_version: None,
+            inactive_window: None,
         };
         let v = serde_json::to_value(&s).unwrap();
         assert!(v.get("deployment").is_none());

@@ -9,6 +9,7 @@ pub mod error;
 pub mod grid;
 pub mod job;
 pub mod paging;
+pub mod profile;
 pub mod release;
 pub mod request;
 pub mod retention;

@@ -11,6 +11,7 @@ pub mod listener;
 pub mod openapi;
 pub mod routes;
 pub mod store;
+pub mod windows;
 
 use crate::auth::password::VerifiedCache;
 use crate::auth::token::TokenKeys;

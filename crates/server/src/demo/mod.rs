@@ -196,6 +196,7 @@ async fn seed_through(store: &Store, opts: &DemoOptions, bulk: bool) -> anyhow::
         (Ok(()), Sink::OneByOne(_)) => {}
         (Err(e), Sink::OneByOne(_)) => return Err(e),
     }
+    demo_profiles(store).await?;
     if store.sensor_release().await?.is_none() {
         let release = crate::store::settings::SensorRelease {
             version: LATEST_SENSOR_VERSION.into(),
@@ -210,6 +211,82 @@ async fn seed_through(store: &Store, opts: &DemoOptions, bulk: bool) -> anyhow::
             .await?;
     }
     Ok(stats)
+}
+
+/// The demo fleet's sensor profiles: each profile name the sensors were given becomes a
+/// profile listing those sensors, with settings that show what profiles do (an inactive
+/// window, a shorter scan interval, image exclusions).
+async fn demo_profiles(store: &Store) -> anyhow::Result<()> {
+    use shipshape_model::profile::{SensorProfileBody, WindowSchedule};
+    #[derive(sqlx::FromRow)]
+    struct Assigned {
+        uuid: String,
+        configuration_profile: Option<String>,
+    }
+    let existing = store.profiles(0).await?;
+    let rows: Vec<Assigned> =
+        crate::store::Sql::new("SELECT uuid, configuration_profile FROM sensors ORDER BY id")
+            .fetch_all(store.db())
+            .await?;
+    for name in catalog::PROFILES.iter().filter(|n| **n != "Default") {
+        if existing.iter().any(|p| p.profile_name == *name) {
+            continue;
+        }
+        let mut body = SensorProfileBody {
+            profile_name: name.to_string(),
+            associated_sensor_ids: rows
+                .iter()
+                .filter(|r| r.configuration_profile.as_deref() == Some(*name))
+                .map(|r| r.uuid.clone())
+                .collect(),
+            ..Default::default()
+        };
+        let window = |days: &[&str], s: &str, e: &str| WindowSchedule {
+            start_time: s.into(),
+            end_time: e.into(),
+            repeat_on_days: days.iter().map(|d| d.to_string()).collect(),
+            all_day: false,
+        };
+        match *name {
+            "Production runtime" => {
+                body.description =
+                    Some("Runtime hosts; quiet during the weekly maintenance window.".into());
+                body.config.time_zone = "Europe/Berlin".into();
+                body.config.weekly_blackout_window_schedules =
+                    vec![window(&["SATURDAY"], "22:00", "02:00")];
+            }
+            "Critical workloads" => {
+                body.description =
+                    Some("Payment and identity hosts: rescanned twice a day.".into());
+                body.config
+                    .vulnerability_management
+                    .container_scanning_interval = 12;
+            }
+            _ => {
+                body.description = Some(
+                    "Build agents: build caches are not scanned, nor during office hours.".into(),
+                );
+                body.profile_type = "CICD".into();
+                body.config.time_zone = "America/New_York".into();
+                body.config
+                    .vulnerability_management
+                    .container_scanning_interval = 24;
+                body.config
+                    .vulnerability_management
+                    .image_exclusion_regex_list = vec!["^ci-cache/".into()];
+                body.config.weekly_blackout_window_schedules = vec![window(
+                    &["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+                    "09:00",
+                    "17:00",
+                )];
+            }
+        }
+        store
+            .create_profile(&body, "demo")
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo profile {name}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Generates and loads definitions, sensors, images (with software and findings) and

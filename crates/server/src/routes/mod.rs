@@ -12,6 +12,7 @@ pub mod images;
 pub mod jobs;
 pub mod params;
 pub mod precondition;
+pub mod profiles;
 pub mod searches;
 pub mod sensors;
 pub mod settings;
@@ -62,6 +63,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(dashboards::router())
         .merge(jobs::router())
         .merge(settings::router())
+        .merge(profiles::router())
         .merge(searches::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)
@@ -198,9 +200,14 @@ pub async fn list_page(
         }
         Entity::Sensor => {
             let release = state.store.sensor_release().await?;
+            let windows = match req.extensions {
+                true => Some(state.store.profile_windows(crate::store::now_ms()).await?),
+                false => None,
+            };
             let view = crate::store::sensors::SensorView {
                 extensions: req.extensions,
                 latest_version: release.as_ref().map(|r| r.version.as_str()),
+                windows: windows.as_ref(),
             };
             let (count, data) = state.store.list_sensors(lq, &view).await?;
             json(&ListResponse { count, data })

@@ -43,9 +43,14 @@ pub async fn sensor_details(
     Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
     let release = state.store.sensor_release().await?;
+    let windows = match p.extensions() {
+        true => Some(state.store.profile_windows(crate::store::now_ms()).await?),
+        false => None,
+    };
     let view = SensorView {
         extensions: p.extensions(),
         latest_version: release.as_ref().map(|r| r.version.as_str()),
+        windows: windows.as_ref(),
     };
     match state.store.sensor_by_uuid(uuid.trim(), &view).await? {
         Some(s) => Ok(json(&s)),

@@ -27,6 +27,7 @@ pub mod filter;
 pub mod images;
 pub mod jobs;
 pub mod listing;
+pub mod profiles;
 pub mod records;
 pub mod retention;
 pub mod searches;

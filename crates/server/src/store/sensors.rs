@@ -28,6 +28,9 @@ pub fn version_key(version: &str) -> Option<String> {
 pub struct SensorView<'a> {
     pub extensions: bool,
     pub latest_version: Option<&'a str>,
+    /// Each profile's window state now, by profile name (for `inactiveWindow`).
+    pub windows:
+        Option<&'a std::collections::HashMap<String, shipshape_model::profile::WindowState>>,
 }
 
 /// A sensor row as stored.
@@ -79,6 +82,13 @@ fn decode<T: std::str::FromStr<Err = String>>(v: &str) -> sqlx::Result<T> {
 
 impl SensorRow {
     fn into_sensor(self, view: &SensorView) -> sqlx::Result<Sensor> {
+        let window = match (view.extensions, view.windows) {
+            (true, Some(w)) => w
+                .get(self.configuration_profile.as_deref().unwrap_or("Default"))
+                .or_else(|| w.get("Default"))
+                .cloned(),
+            _ => None,
+        };
         let (deployment, update, latest) = if view.extensions {
             let update = match (self.sensor_version.as_deref(), view.latest_version) {
                 (Some(v), Some(l)) => Some(update_available(v, l)),
@@ -119,6 +129,7 @@ impl SensorRow {
             deployment,
             update_available: update,
             latest_version: latest,
+            inactive_window: window,
         })
     }
 }

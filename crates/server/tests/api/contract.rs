@@ -383,6 +383,7 @@ impl Fleet {
             .await
             .unwrap();
         let dashboard = dashboard["id"].as_str().unwrap().to_string();
+        let profile = first(app.get_json(t, "/csapi/v1.3/sensorProfile").await, "id");
         Fleet {
             values: BTreeMap::from([
                 ("images", image),
@@ -390,6 +391,7 @@ impl Fleet {
                 ("sensors", sensor),
                 ("jobs", job),
                 ("dashboards", dashboard),
+                ("sensorProfile", profile),
             ]),
         }
     }

@@ -17,6 +17,7 @@ mod limits;
 mod lists;
 mod plans;
 mod processes;
+mod profiles;
 mod retention;
 mod searches;
 mod seeding;
