@@ -1,6 +1,7 @@
 //! The requests the console makes, as `RequestSpec`s. Building them here (and nowhere else)
 //! keeps the console's fetch and the "API request" panel's snippets the same value.
 
+use shipshape_model::profile::SensorProfileBody;
 use shipshape_model::release::SensorRelease;
 use shipshape_model::retention::RetentionPolicy;
 use shipshape_model::{Method, RequestSpec};
@@ -166,6 +167,27 @@ pub fn save_sensor_release(release: &SensorRelease, etag: &str) -> RequestSpec {
     RequestSpec::new(Method::Put, format!("{BASE}/settings/sensorRelease"))
         .header("If-Match", etag)
         .json(serde_json::to_string(release).unwrap_or_default())
+}
+
+/// `GET /csapi/v1.3/sensorProfile`: every profile, Default first.
+pub fn profiles() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/sensorProfile"))
+}
+
+/// `POST /csapi/v1.3/sensorProfile` (new) or `PUT …/{id}` with `If-Match` (a change).
+pub fn save_profile(id: Option<&str>, body: &SensorProfileBody, version: i64) -> RequestSpec {
+    let json = serde_json::to_string(body).unwrap_or_default();
+    match id {
+        None => RequestSpec::new(Method::Post, format!("{BASE}/sensorProfile")).json(json),
+        Some(id) => RequestSpec::new(Method::Put, format!("{BASE}/sensorProfile/{}", segment(id)))
+            .header("If-Match", &format!("\"{version}\""))
+            .json(json),
+    }
+}
+
+/// `DELETE /csapi/v1.3/sensorProfile/{id}`.
+pub fn delete_profile(id: &str) -> RequestSpec {
+    RequestSpec::new(Method::Delete, format!("{BASE}/sensorProfile/{}", segment(id)))
 }
 
 fn to_json(doc: &shipshape_model::Dashboard) -> String {

@@ -24,6 +24,21 @@ pub fn SensorDetail() -> impl IntoView {
     detail_frame(("sensors", "‹ Sensors"), spec, loader, title, body)
 }
 
+/// The sensor's profile against its inactive windows, in local time (UTC on hover is in the
+/// profile page; here both are written out).
+fn window_state(w: Option<&shipshape_model::profile::WindowState>) -> String {
+    use crate::format::{exact_local, exact_utc};
+    let at = |ms: i64| format!("{} ({})", exact_local(ms), exact_utc(ms));
+    match w {
+        None => "—".into(),
+        Some(w) if w.inside => format!("Inside one until {}: the sensor sends no data", w.until.map(at).unwrap_or_default()),
+        Some(w) => match (w.next_start, w.next_end) {
+            (Some(s), Some(e)) => format!("Next starts {} and ends {}", at(s), at(e)),
+            _ => "None in its profile".into(),
+        },
+    }
+}
+
 fn title(s: &Sensor) -> AnyView {
     let update = s.update_available == Some(true);
     view! {
@@ -70,7 +85,14 @@ fn body(s: Sensor) -> AnyView {
                     {field("Sensor ID", mono_or_dash(Some(s.sensor_id.clone())))}
                     {field("Type", s.sensor_type.as_str())}
                     {field("Deployment", text_or_dash(s.deployment.map(|d| d.as_str().to_string())))}
-                    {field("Profile", text_or_dash(s.configuration_profile.clone()))}
+                    {field("Profile", view! {
+                        <a href="/settings/profiles" data-testid="sensor-profile">{s.configuration_profile.clone().unwrap_or_else(|| "Default".into())}</a>
+                    })}
+                    {field("Inactive window", view! {
+                        <span data-testid="sensor-window" class:window-inside=s.inactive_window.as_ref().is_some_and(|w| w.inside)>
+                            {window_state(s.inactive_window.as_ref())}
+                        </span>
+                    })}
                     {field("Privileged", if s.privileged { "Yes" } else { "No" })}
                 </dl>
             </Section>

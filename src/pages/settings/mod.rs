@@ -1,18 +1,22 @@
-//! Settings: data retention and the sensor release (`spec/settings.md`), each a form backed by
-//! the REST API, saved with `If-Match`, with the request Save sends on show.
+//! Settings: data retention, sensor profiles and the sensor release (`spec/settings.md`),
+//! each a form backed by the REST API, saved with `If-Match`, with the request Save sends on
+//! show.
 
 mod form;
+mod profiles;
 mod release;
 mod retention;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use profiles::ProfileSettings;
 use release::ReleaseSettings;
 use retention::RetentionSettings;
 
 /// The sections: (path segment, title).
-const SECTIONS: [(&str, &str); 2] = [
+const SECTIONS: [(&str, &str); 3] = [
     ("retention", "Data retention"),
+    ("profiles", "Sensor profiles"),
     ("release", "Sensor release"),
 ];
 
@@ -42,6 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <div class="settings-main">
                     {move || match section.get().as_str() {
                         "release" => view! { <ReleaseSettings /> }.into_any(),
+                        "profiles" => view! { <ProfileSettings /> }.into_any(),
                         _ => view! { <RetentionSettings /> }.into_any(),
                     }}
                 </div>
