@@ -2,6 +2,7 @@
 
 use crate::components::clipboard::provide_last_copied;
 use crate::components::shell::Shell;
+use crate::pages::audit::AuditPage;
 use crate::pages::containers::{ContainerDetail, ContainersPage};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::images::{ImageDetail, ImagesPage};
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/containers") view=ContainersPage />
                     <Route path=path!("/containers/:sha") view=ContainerDetail />
                     <Route path=path!("/reports") view=ReportsPage />
+                    <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/settings/:section") view=SettingsPage />
                 </ParentRoute>

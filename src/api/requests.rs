@@ -180,14 +180,17 @@ pub fn save_profile(id: Option<&str>, body: &SensorProfileBody, version: i64) ->
     match id {
         None => RequestSpec::new(Method::Post, format!("{BASE}/sensorProfile")).json(json),
         Some(id) => RequestSpec::new(Method::Put, format!("{BASE}/sensorProfile/{}", segment(id)))
-            .header("If-Match", &format!("\"{version}\""))
+            .header("If-Match", format!("\"{version}\""))
             .json(json),
     }
 }
 
 /// `DELETE /csapi/v1.3/sensorProfile/{id}`.
 pub fn delete_profile(id: &str) -> RequestSpec {
-    RequestSpec::new(Method::Delete, format!("{BASE}/sensorProfile/{}", segment(id)))
+    RequestSpec::new(
+        Method::Delete,
+        format!("{BASE}/sensorProfile/{}", segment(id)),
+    )
 }
 
 fn to_json(doc: &shipshape_model::Dashboard) -> String {

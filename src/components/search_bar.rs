@@ -26,7 +26,10 @@ const MAX_RECENT: usize = 8;
 
 /// The entity of a list route segment (`"sensors"`, `"images"`, `"containers"`).
 pub fn entity_for(segment: &str) -> Option<Entity> {
-    Entity::ALL.into_iter().find(|e| e.as_str() == segment)
+    Entity::ALL
+        .into_iter()
+        .chain([Entity::Audit])
+        .find(|e| e.as_str() == segment)
 }
 
 // ---- The searches API (recent and saved), as `RequestSpec`s ----
@@ -847,6 +850,7 @@ fn default_example(entity: Entity) -> &'static str {
         Entity::Image => "vulnerabilities.severity>=4",
         Entity::Container => "state:RUNNING and isRoot:true",
         Entity::Vulnerability => "severity:5 and patchAvailable:true",
+        Entity::Audit => "actor:admin and at>now-7d",
     }
 }
 

@@ -17,6 +17,7 @@ const NAV: &[(&str, &str)] = &[
     ("/containers", "Containers"),
     ("/reports", "Reports"),
     ("/settings", "Settings"),
+    ("/audit", "Audit log"),
 ];
 
 #[component]
@@ -38,7 +39,10 @@ pub fn Shell() -> impl IntoView {
     });
 
     let links = move || {
+        let admin = session.role().allows(shipshape_model::Role::Admin);
         NAV.iter()
+            // The audit log is for administrators (the API refuses others).
+            .filter(move |(href, _)| admin || *href != "/audit")
             .map(|&(href, label)| {
                 let current = move || {
                     location

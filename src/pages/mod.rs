@@ -1,5 +1,6 @@
 //! One folder per tab of the left navigation.
 
+pub mod audit;
 pub mod containers;
 pub mod dashboard;
 pub mod images;

@@ -291,6 +291,30 @@ async fn a_retention_policy_is_previewed_confirmed_saved_and_a_stale_save_is_tol
             || runs.contains(&format_thousands(purged)),
         "{runs} / {history}"
     );
+
+    // The audit page lists these changes, newest first, and filters them by QQL.
+    d.find(By::Css("[data-testid='nav-audit log']"))
+        .await?
+        .click()
+        .await?;
+    wait_url(d, |u| u.contains("/audit")).await?;
+    table_keys(d).await?;
+    let first = text_content(&d.find(By::Css("[data-testid=row]")).await?).await?;
+    assert!(
+        first.contains("RETENTION_PURGE") && first.contains("admin"),
+        "{first}"
+    );
+    d.goto(format!(
+        "{}/audit?filter=action%3ASETTINGS_DATA_RETENTION",
+        app.url
+    ))
+    .await?;
+    let rows = table_keys(d).await?;
+    assert_eq!(rows.len(), 2, "this tab's save and the other one");
+    let text = text_content(&d.find(By::Css("[data-testid=row]")).await?).await?;
+    assert!(text.contains("rules.sensors.days 365 → 30"), "{text}");
+    let count = text_content(&d.find(By::Css("[data-testid=total-count]")).await?).await?;
+    assert_eq!(count, "2 entries");
     browser.quit().await?;
     Ok(())
 }
@@ -299,7 +323,7 @@ fn format_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -402,7 +426,8 @@ async fn raising_the_sensor_release_shows_update_available_everywhere() -> Resul
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_profile_with_overlapping_windows_is_refused_naming_both_then_fixed_and_saved() -> Result<()> {
+async fn a_profile_with_overlapping_windows_is_refused_naming_both_then_fixed_and_saved(
+) -> Result<()> {
     let app = App::start().await?;
     let token = app.token("admin", ADMIN_PASSWORD).await?;
     let browser = Browser::start().await?;
@@ -410,24 +435,51 @@ async fn a_profile_with_overlapping_windows_is_refused_naming_both_then_fixed_an
     sign_in_at(d, &app, "/settings/profiles", "admin", ADMIN_PASSWORD).await?;
     d.goto(format!("{}/settings/profiles", app.url)).await?;
     wait_for(d, "[data-testid=profiles-table] [data-testid=profile-row]").await?;
-    d.find(By::Css("[data-testid=profile-new]")).await?.click().await?;
+    d.find(By::Css("[data-testid=profile-new]"))
+        .await?
+        .click()
+        .await?;
     let name = wait_for(d, "[data-testid=profile-name]").await?;
     name.send_keys("Weekend maintenance").await?;
     // Two windows: Saturday 22:00–02:00 (the default new window) and Sunday 01:00–03:00.
-    d.find(By::Css("[data-testid=window-add]")).await?.click().await?;
-    d.find(By::Css("[data-testid=window-add]")).await?.click().await?;
+    d.find(By::Css("[data-testid=window-add]"))
+        .await?
+        .click()
+        .await?;
+    d.find(By::Css("[data-testid=window-add]"))
+        .await?
+        .click()
+        .await?;
     let rows = d.find_all(By::Css("[data-testid=window-row]")).await?;
     assert_eq!(rows.len(), 2);
     let second = &rows[1];
-    second.find(By::Css("[data-testid=window-day-SATURDAY]")).await?.click().await?;
-    second.find(By::Css("[data-testid=window-day-SUNDAY]")).await?.click().await?;
+    second
+        .find(By::Css("[data-testid=window-day-SATURDAY]"))
+        .await?
+        .click()
+        .await?;
+    second
+        .find(By::Css("[data-testid=window-day-SUNDAY]"))
+        .await?
+        .click()
+        .await?;
     set_time(d, second, "window-start", "01:00").await?;
     set_time(d, second, "window-end", "03:00").await?;
     let err = text_content(&wait_for(d, "[data-testid=window-error]").await?).await?;
-    assert!(err.contains("Saturday 22:00–02:00") && err.contains("Sunday 01:00–03:00"), "{err}");
-    assert!(!d.find(By::Css("[data-testid=profile-save]")).await?.is_enabled().await?);
+    assert!(
+        err.contains("Saturday 22:00–02:00") && err.contains("Sunday 01:00–03:00"),
+        "{err}"
+    );
+    assert!(
+        !d.find(By::Css("[data-testid=profile-save]"))
+            .await?
+            .is_enabled()
+            .await?
+    );
     // The week strip draws both (three blocks: Saturday night, Sunday early, Sunday 01–03).
-    let blocks = d.find_all(By::Css("[data-testid=week-strip] .week-block")).await?;
+    let blocks = d
+        .find_all(By::Css("[data-testid=week-strip] .week-block"))
+        .await?;
     assert_eq!(blocks.len(), 3);
     // Fixed: the second window starts when the first ends.
     set_time(d, second, "window-start", "02:00").await?;
@@ -441,22 +493,54 @@ async fn a_profile_with_overlapping_windows_is_refused_naming_both_then_fixed_an
     // Join the inactive sensors by QQL: the live count is the API's.
     let filter = d.find(By::Css("[data-testid=profile-filter]")).await?;
     filter.send_keys("status:INACTIVE").await?;
-    let inactive = app.api_get(&token, "/csapi/v1.3/sensors?pageSize=1&filter=status%3AINACTIVE").await?["count"].as_u64().unwrap_or(0);
-    wait_text(d, "[data-testid=filter-count]", |t| t.starts_with(&format!("{inactive} sensor"))).await?;
-    d.find(By::Css("[data-testid=profile-save]")).await?.click().await?;
+    let inactive = app
+        .api_get(
+            &token,
+            "/csapi/v1.3/sensors?pageSize=1&filter=status%3AINACTIVE",
+        )
+        .await?["count"]
+        .as_u64()
+        .unwrap_or(0);
+    wait_text(d, "[data-testid=filter-count]", |t| {
+        t.starts_with(&format!("{inactive} sensor"))
+    })
+    .await?;
+    d.find(By::Css("[data-testid=profile-save]"))
+        .await?
+        .click()
+        .await?;
     wait_gone(d, "[data-testid=profile-editor]").await?;
 
     // Reload: the profile is listed with its sensors and both windows.
     d.refresh().await?;
-    let row = wait_for(d, "[data-testid=profile-row][data-name='Weekend maintenance']").await?;
+    let row = wait_for(
+        d,
+        "[data-testid=profile-row][data-name='Weekend maintenance']",
+    )
+    .await?;
     let text = text_content(&row).await?;
-    assert!(text.contains("Saturday 22:00–02:00") && text.contains("Sunday 02:00–03:00"), "{text}");
+    assert!(
+        text.contains("Saturday 22:00–02:00") && text.contains("Sunday 02:00–03:00"),
+        "{text}"
+    );
     let list = app.api_get(&token, "/csapi/v1.3/sensorProfile").await?;
-    let saved = list["data"].as_array().context("list")?.iter().find(|p| p["profileName"] == "Weekend maintenance").cloned().context("saved")?;
+    let saved = list["data"]
+        .as_array()
+        .context("list")?
+        .iter()
+        .find(|p| p["profileName"] == "Weekend maintenance")
+        .cloned()
+        .context("saved")?;
     assert_eq!(saved["sensorCount"].as_u64(), Some(inactive));
-    assert_eq!(saved["config"]["vulnerabilityManagement"]["imageExclusionRegexList"], json!(["^cache/()"]));
+    assert_eq!(
+        saved["config"]["vulnerabilityManagement"]["imageExclusionRegexList"],
+        json!(["^cache/()"])
+    );
     // Opened again, the editor says when the next window starts.
-    row.find(By::Css("[data-testid=profile-edit]")).await?.click().await?;
+    row.find(By::Css("[data-testid=profile-edit]"))
+        .await?
+        .click()
+        .await?;
     let next = text_content(&wait_for(d, "[data-testid=editor-window]").await?).await?;
     assert!(next.contains("window") && next.contains("UTC"), "{next}");
     browser.quit().await?;
@@ -509,13 +593,21 @@ async fn settings_screenshots() -> Result<()> {
         d.screenshot(&dir.join(format!("settings-release-{theme}.png")))
             .await?;
         d.goto(format!("{}/settings/profiles", app.url)).await?;
-        wait_for(d, "[data-testid=profile-row][data-name='CI pipelines'] [data-testid=profile-edit]")
-            .await?
-            .click()
-            .await?;
+        wait_for(
+            d,
+            "[data-testid=profile-row][data-name='CI pipelines'] [data-testid=profile-edit]",
+        )
+        .await?
+        .click()
+        .await?;
         wait_for(d, "[data-testid=week-strip]").await?;
         d.set_window_rect(0, 0, 1280, 1900).await?;
-        d.screenshot(&dir.join(format!("settings-profiles-{theme}.png"))).await?;
+        d.screenshot(&dir.join(format!("settings-profiles-{theme}.png")))
+            .await?;
+        d.goto(format!("{}/audit", app.url)).await?;
+        table_keys(d).await?;
+        d.screenshot(&dir.join(format!("audit-{theme}.png")))
+            .await?;
         d.set_window_rect(0, 0, 1280, 1000).await?;
     }
     browser.quit().await?;

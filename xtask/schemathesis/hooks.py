@@ -26,5 +26,14 @@ VALID_FINDINGS_QQL = [
     "not severity:[1 .. 5]",
 ]
 
+# The audit log (`format: qql-audit`).
+VALID_AUDIT_QQL = [
+    "at<1",
+    "action:RETENTION_PURGE and at<1",
+    "actor:`no such user`",
+    "not at:[0 .. now+1d]",
+]
+
 schemathesis.openapi.format("qql", st.sampled_from(VALID_QQL))
+schemathesis.openapi.format("qql-audit", st.sampled_from(VALID_AUDIT_QQL))
 schemathesis.openapi.format("qql-findings", st.sampled_from(VALID_FINDINGS_QQL))

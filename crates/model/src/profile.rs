@@ -348,7 +348,7 @@ impl SensorProfileBody {
                     })
                     .unwrap_or("body")
                     .to_string();
-                push(field, format!("{msg}"));
+                push(field, msg);
                 return Err(problems);
             }
         };

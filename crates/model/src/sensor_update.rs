@@ -126,6 +126,7 @@ mod tests {
             deployment: None,
             update_available: Some(true),
             latest_version: Some("1.10.0".into()),
+            inactive_window: None,
         }
     }
 

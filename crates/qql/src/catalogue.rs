@@ -14,6 +14,8 @@ pub enum Entity {
     Container,
     /// One row per finding: a vulnerability (QID) found in an image.
     Vulnerability,
+    /// The audit log: who changed what, when.
+    Audit,
 }
 
 impl Entity {
@@ -27,6 +29,7 @@ impl Entity {
             Entity::Image => "images",
             Entity::Container => "containers",
             Entity::Vulnerability => "vulnerabilities",
+            Entity::Audit => "audit",
         }
     }
 
@@ -37,6 +40,7 @@ impl Entity {
             Entity::Image => "image",
             Entity::Container => "container",
             Entity::Vulnerability => "vulnerability",
+            Entity::Audit => "audit entry",
         }
     }
 }
@@ -456,6 +460,39 @@ static VULNERABILITY: &[TokenDef] = &[
     ),
 ];
 
+/// What an audit entry records (`action`).
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "DELETE_SENSORS",
+    "DELETE_IMAGES",
+    "DELETE_CONTAINERS",
+    "RETENTION_PURGE",
+    "SETTINGS_DATA_RETENTION",
+    "SETTINGS_SENSOR_RELEASE",
+    "SENSOR_PROFILE_CREATE",
+    "SENSOR_PROFILE_UPDATE",
+    "SENSOR_PROFILE_DELETE",
+];
+
+static AUDIT: &[TokenDef] = &[
+    scalar("at", Date, "When it happened."),
+    scalar(
+        "actor",
+        Text,
+        "Who did it: a user's name, or `schedule` for the server's own jobs.",
+    ),
+    scalar("action", Keyword(AUDIT_ACTIONS), "What was done."),
+    scalar(
+        "status",
+        Keyword(&["STARTED", "COMPLETED", "FAILED"]),
+        "How a long action (a deletion, a purge) ended.",
+    ),
+    scalar(
+        "details",
+        Text,
+        "What changed: the value before and after, the filter or ids, the counts.",
+    ),
+];
+
 /// Every token of `entity`, in a stable order (the console lists them in this order).
 pub fn catalogue(entity: Entity) -> &'static [TokenDef] {
     match entity {
@@ -463,6 +500,7 @@ pub fn catalogue(entity: Entity) -> &'static [TokenDef] {
         Entity::Image => IMAGE,
         Entity::Container => CONTAINER,
         Entity::Vulnerability => VULNERABILITY,
+        Entity::Audit => AUDIT,
     }
 }
 

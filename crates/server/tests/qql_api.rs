@@ -25,6 +25,7 @@ fn path_of(entity: QE) -> &'static str {
         QE::Image => "images",
         QE::Container => "containers",
         QE::Vulnerability => "vulnerabilities",
+        QE::Audit => "audit",
     }
 }
 

@@ -59,7 +59,17 @@ fn FilterChips(
 
 pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
     let query_map = use_query_map();
-    let query = Memo::new(move |_| query_map.with(ListQuery::from_params));
+    let query = Memo::new(move |_| {
+        query_map.with(|p| {
+            let mut q = ListQuery::from_params(p);
+            if p.get("sort").is_none() {
+                if let Ok(s) = desc.default_sort.parse() {
+                    q.sort = s;
+                }
+            }
+            q
+        })
+    });
     let spec = Memo::new(move |_| query.with(|q| q.request(desc)));
     let loader = load(move || spec.get(), desc.decode);
     let state = loader.state;
@@ -67,7 +77,7 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
     let nav = use_navigator();
     let session = use_session();
     let api = use_api();
-    let can_select = Signal::derive(move || session.can_delete());
+    let can_select = Signal::derive(move || desc.deletable && session.can_delete());
 
     // `push` for what a user would go Back to (filter, sort, page); `replace` for the rest.
     let set_query = move |replace: bool, change: &dyn Fn(&mut ListQuery)| {

@@ -22,6 +22,10 @@ pub struct EntityDesc {
     pub example_filter: &'static str,
     /// Quick filters shown under the search bar as toggles with their counts: (label, QQL).
     pub chips: &'static [(&'static str, &'static str)],
+    /// The sort when the URL names none (`created:desc` for assets).
+    pub default_sort: &'static str,
+    /// Rows can be selected and deleted (the assets; not the audit log).
+    pub deletable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -180,6 +184,7 @@ impl ListQuery {
             || matches!(
                 token,
                 "created"
+                    | "at"
                     | "updated"
                     | "lastScanned"
                     | "lastCheckedIn"

@@ -221,9 +221,9 @@ fn row_view(
             tabindex="0"
             data-testid="row"
             data-key=key
-            on:click=move |_| nav.push(&href)
+            on:click=move |_| if !href.is_empty() { nav.push(&href) }
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Enter" {
+                if ev.key() == "Enter" && !href2.is_empty() {
                     nav.push(&href2)
                 }
             }

@@ -68,6 +68,8 @@ pub static CONTAINERS: EntityDesc = EntityDesc {
     decode,
     example_filter: "state:RUNNING and isRoot:true",
     chips: &[],
+    default_sort: "created:desc",
+    deletable: true,
 };
 
 #[component]

@@ -86,6 +86,8 @@ pub static IMAGES: EntityDesc = EntityDesc {
     decode,
     example_filter: "vulnerabilities.severity:5 and repo.repository:nginx",
     chips: &[],
+    default_sort: "created:desc",
+    deletable: true,
 };
 
 #[component]

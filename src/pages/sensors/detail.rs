@@ -31,7 +31,10 @@ fn window_state(w: Option<&shipshape_model::profile::WindowState>) -> String {
     let at = |ms: i64| format!("{} ({})", exact_local(ms), exact_utc(ms));
     match w {
         None => "—".into(),
-        Some(w) if w.inside => format!("Inside one until {}: the sensor sends no data", w.until.map(at).unwrap_or_default()),
+        Some(w) if w.inside => format!(
+            "Inside one until {}: the sensor sends no data",
+            w.until.map(at).unwrap_or_default()
+        ),
         Some(w) => match (w.next_start, w.next_end) {
             (Some(s), Some(e)) => format!("Next starts {} and ends {}", at(s), at(e)),
             _ => "None in its profile".into(),

@@ -66,6 +66,8 @@ pub static SENSORS: EntityDesc = EntityDesc {
     decode,
     example_filter: "status:RUNNING and updateAvailable:true",
     chips: &[("Update available", "updateAvailable:true")],
+    default_sort: "created:desc",
+    deletable: true,
 };
 
 #[component]

@@ -42,6 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 aria-current=move || (section.get() == id).then_some("page")>{*title}</a>
                         }
                     }).collect_view()}
+                    <a href="/audit" class="settings-link" data-testid="settings-nav-audit">"Audit log ›"</a>
                 </nav>
                 <div class="settings-main">
                     {move || match section.get().as_str() {

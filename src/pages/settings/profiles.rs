@@ -42,7 +42,10 @@ fn js_check(body: &str, arg: &str) -> Result<(), String> {
 
 impl ExternalChecks for BrowserChecks {
     fn regex(&self, pattern: &str) -> Result<(), String> {
-        js_check("try { new RegExp(p); return ''; } catch (e) { return String(e.message); }", pattern)
+        js_check(
+            "try { new RegExp(p); return ''; } catch (e) { return String(e.message); }",
+            pattern,
+        )
     }
     fn time_zone(&self, name: &str) -> Result<(), String> {
         js_check(
@@ -68,7 +71,10 @@ pub fn ProfileSettings() -> impl IntoView {
     let editing = RwSignal::new(Editing::None);
     let reload = move || {
         spawn_local(async move {
-            let got = api.json::<ProfileList>(&requests::profiles(), None).await.map(|l| l.data);
+            let got = api
+                .json::<ProfileList>(&requests::profiles(), None)
+                .await
+                .map(|l| l.data);
             list.set(Some(got));
         })
     };
@@ -110,7 +116,11 @@ fn when(ms: i64) -> String {
 fn window_text(w: &WindowState) -> String {
     match (w.inside, w.until, w.next_start, w.next_end) {
         (true, Some(u), _, _) => format!("Inside an inactive window until {}", when(u)),
-        (_, _, Some(s), Some(e)) => format!("Next inactive window starts {} and ends {}", when(s), when(e)),
+        (_, _, Some(s), Some(e)) => format!(
+            "Next inactive window starts {} and ends {}",
+            when(s),
+            when(e)
+        ),
         _ => "No inactive window".into(),
     }
 }
@@ -172,25 +182,48 @@ fn ProfileTable(profiles: Vec<SensorProfile>, editing: RwSignal<Editing>) -> imp
 }
 
 #[component]
-fn ProfileEditor(existing: Option<SensorProfile>, admin: bool, on_done: Callback<()>) -> impl IntoView {
+fn ProfileEditor(
+    existing: Option<SensorProfile>,
+    admin: bool,
+    on_done: Callback<()>,
+) -> impl IntoView {
     let api = use_api();
     let id = existing.as_ref().map(|p| p.id.clone());
     let is_default = existing.as_ref().is_some_and(|p| p.is_default);
     let version = existing.as_ref().map(|p| p.version).unwrap_or(0);
-    let draft = RwSignal::new(existing.as_ref().map(SensorProfile::body).unwrap_or_default());
+    let draft = RwSignal::new(
+        existing
+            .as_ref()
+            .map(SensorProfile::body)
+            .unwrap_or_default(),
+    );
     let ids_text = RwSignal::new(draft.with_untracked(|d| d.associated_sensor_ids.join("\n")));
-    let regex_text = RwSignal::new(draft.with_untracked(|d| d.config.vulnerability_management.image_exclusion_regex_list.join("\n")));
-    let custom_interval = RwSignal::new(!SCAN_INTERVALS.contains(&draft.with_untracked(|d| d.config.vulnerability_management.container_scanning_interval)));
+    let regex_text = RwSignal::new(draft.with_untracked(|d| {
+        d.config
+            .vulnerability_management
+            .image_exclusion_regex_list
+            .join("\n")
+    }));
+    let custom_interval = RwSignal::new(!SCAN_INTERVALS.contains(&draft.with_untracked(|d| {
+        d.config
+            .vulnerability_management
+            .container_scanning_interval
+    })));
     let problems = Memo::new(move |_| draft.with(|d| d.check(&BrowserChecks)));
     // The rows are redrawn when a window comes or goes, not on every keystroke in one.
-    let window_count = Memo::new(move |_| draft.with(|d| d.config.weekly_blackout_window_schedules.len()));
+    let window_count =
+        Memo::new(move |_| draft.with(|d| d.config.weekly_blackout_window_schedules.len()));
     let server = RwSignal::new(Vec::<FieldProblem>::new());
     let status = RwSignal::new(None::<Result<String, String>>);
     let matches = RwSignal::new(None::<Result<u64, String>>);
     let api_open = RwSignal::new(false);
-    let problem = move |field: &'static str| Signal::derive(move || problem_for(&problems.get(), &server.get(), field));
+    let problem = move |field: &'static str| {
+        Signal::derive(move || problem_for(&problems.get(), &server.get(), field))
+    };
     let id_for_spec = id.clone();
-    let save_spec = Memo::new(move |_| requests::save_profile(id_for_spec.as_deref(), &draft.get().normalised(), version));
+    let save_spec = Memo::new(move |_| {
+        requests::save_profile(id_for_spec.as_deref(), &draft.get().normalised(), version)
+    });
 
     // The filter's live count, a moment after the last keystroke.
     let inflight = Inflight::new();
@@ -209,9 +242,15 @@ fn ProfileEditor(existing: Option<SensorProfile>, admin: bool, on_done: Callback
                 return;
             }
             let signal = inflight.next();
-            match api.json::<Count>(&requests::count("sensors", &filter), signal.as_ref()).await {
+            match api
+                .json::<Count>(&requests::count("sensors", &filter), signal.as_ref())
+                .await
+            {
                 Err(e) if e.is_aborted() => {}
-                Err(e) => matches.set(Some(Err(match e { ApiError::Server { message, .. } => message, e => e.to_string() }))),
+                Err(e) => matches.set(Some(Err(match e {
+                    ApiError::Server { message, .. } => message,
+                    e => e.to_string(),
+                }))),
                 Ok(c) => matches.set(Some(Ok(c.count))),
             }
         });
@@ -233,14 +272,19 @@ fn ProfileEditor(existing: Option<SensorProfile>, admin: bool, on_done: Callback
                 }
                 Err(e) => {
                     server.set(e.details().to_vec());
-                    status.set(Some(Err(match e { ApiError::Server { message, .. } => message, e => e.to_string() })));
+                    status.set(Some(Err(match e {
+                        ApiError::Server { message, .. } => message,
+                        e => e.to_string(),
+                    })));
                 }
             }
         });
     };
     let id_for_delete = id.clone();
     let on_delete = move |_| {
-        let Some(id) = id_for_delete.clone() else { return };
+        let Some(id) = id_for_delete.clone() else {
+            return;
+        };
         let ok = web_sys::window()
             .and_then(|w| w.confirm_with_message("Delete this profile? Its sensors go back to Default (or to another profile that claims them).").ok())
             .unwrap_or(false);
@@ -254,7 +298,10 @@ fn ProfileEditor(existing: Option<SensorProfile>, admin: bool, on_done: Callback
             }
         });
     };
-    let title = existing.as_ref().map(|p| format!("Edit “{}”", p.profile_name)).unwrap_or_else(|| "New profile".into());
+    let title = existing
+        .as_ref()
+        .map(|p| format!("Edit “{}”", p.profile_name))
+        .unwrap_or_else(|| "New profile".into());
     let window_now = existing.as_ref().map(|p| window_text(&p.window));
 
     view! {
@@ -408,10 +455,33 @@ fn WindowRow(
     problems: Memo<Vec<FieldProblem>>,
     server: RwSignal<Vec<FieldProblem>>,
 ) -> impl IntoView {
-    let get = move |f: fn(&WindowSchedule) -> String| move || draft.with(|d| d.config.weekly_blackout_window_schedules.get(i).map(f).unwrap_or_default());
-    let edit = move |f: Box<dyn Fn(&mut WindowSchedule)>| draft.update(|d| if let Some(w) = d.config.weekly_blackout_window_schedules.get_mut(i) { f(w) });
+    let get = move |f: fn(&WindowSchedule) -> String| {
+        move || {
+            draft.with(|d| {
+                d.config
+                    .weekly_blackout_window_schedules
+                    .get(i)
+                    .map(f)
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let edit = move |f: Box<dyn Fn(&mut WindowSchedule)>| {
+        draft.update(|d| {
+            if let Some(w) = d.config.weekly_blackout_window_schedules.get_mut(i) {
+                f(w)
+            }
+        })
+    };
     let prefix = format!("config.weeklyBlackoutWindowSchedules[{i}]");
-    let all_day = move || draft.with(|d| d.config.weekly_blackout_window_schedules.get(i).is_some_and(|w| w.all_day));
+    let all_day = move || {
+        draft.with(|d| {
+            d.config
+                .weekly_blackout_window_schedules
+                .get(i)
+                .is_some_and(|w| w.all_day)
+        })
+    };
     view! {
         <div class="window-row" data-testid="window-row">
             <span class="window-days">

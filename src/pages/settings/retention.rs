@@ -318,7 +318,7 @@ fn count_text(
                     thousands(t),
                     n as f64 * 100.0 / t as f64
                 ),
-                None => format!("{}", thousands(n)),
+                None => thousands(n),
             }
         }
     }

@@ -99,9 +99,9 @@ pub async fn run(store: &Store, job: &JobRow, lost: &AtomicBool) -> Result<Outco
             Entity::Container => (delete::containers(&mut tx, &next).await?, Vec::new()),
             Entity::Image => delete::images(&mut tx, &next).await?,
             Entity::Sensor => delete::sensors(&mut tx, &next).await?,
-            Entity::Vulnerability => {
+            Entity::Vulnerability | Entity::Audit => {
                 return Err(JobError::Unresumable(
-                    "findings are not deleted by a job".into(),
+                    "findings and audit entries are not deleted by a job".into(),
                 ))
             }
         };
@@ -175,9 +175,9 @@ async fn plan(
                         .collect();
                     (keys.into_iter().map(|k| k.id).collect(), found)
                 }
-                Entity::Vulnerability => {
+                Entity::Vulnerability | Entity::Audit => {
                     return Err(JobError::Unresumable(
-                        "findings are not deleted by a job".into(),
+                        "findings and audit entries are not deleted by a job".into(),
                     ))
                 }
             };

@@ -97,8 +97,10 @@ pub async fn bulk_page(
     ids.truncate(limit.get() as usize);
     let extensions = p.include.is_some();
     let mut res = match entity {
-        Entity::Vulnerability => {
-            return Err(ApiError::NotFound("findings have no list".into()));
+        Entity::Vulnerability | Entity::Audit => {
+            return Err(ApiError::NotFound(
+                "findings and audit entries have no bulk list".into(),
+            ));
         }
         Entity::Image => {
             let data = state.store.image_details_by_ids(&ids).await?;

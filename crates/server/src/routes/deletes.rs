@@ -20,7 +20,7 @@ fn ids_param(entity: Entity) -> &'static str {
         Entity::Sensor => "sensorIds",
         Entity::Image => "imageIds",
         Entity::Container => "containerIds",
-        Entity::Vulnerability => "ids",
+        Entity::Vulnerability | Entity::Audit => "ids",
     }
 }
 
@@ -50,7 +50,7 @@ pub async fn delete_assets(
             Entity::Sensor => req.sensor_ids,
             Entity::Image => req.image_ids,
             Entity::Container => req.container_ids,
-            Entity::Vulnerability => None,
+            Entity::Vulnerability | Entity::Audit => None,
         };
         ids.extend(
             given

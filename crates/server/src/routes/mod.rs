@@ -2,6 +2,7 @@
 //! goes through.
 
 pub mod aggregate;
+pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod containers;
@@ -64,6 +65,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(jobs::router())
         .merge(settings::router())
         .merge(profiles::router())
+        .merge(audit::router())
         .merge(searches::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)
@@ -193,9 +195,9 @@ pub async fn list_page(
     use shipshape_model::ListResponse;
     let lq = &req.query;
     Ok(match entity {
-        Entity::Vulnerability => {
+        Entity::Vulnerability | Entity::Audit => {
             return Err(crate::error::ApiError::NotFound(
-                "findings have no list".into(),
+                "findings and audit entries have no asset list".into(),
             ))
         }
         Entity::Sensor => {

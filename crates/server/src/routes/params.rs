@@ -143,6 +143,14 @@ pub const QQL_FORMAT: &str = "qql";
 /// QQL over findings (`vulnerabilities`): their own tokens (`severity`, `qid`, …).
 pub const FINDINGS_QQL_FORMAT: &str = "qql-findings";
 
+/// QQL over the audit log: its own tokens (`at`, `actor`, `action`, `status`, `details`).
+pub const AUDIT_QQL_FORMAT: &str = "qql-audit";
+
+/// The schema of a QQL filter over the audit log.
+pub fn audit_qql_schema() -> ObjectBuilder {
+    qql_schema().format(Some(SchemaFormat::Custom(AUDIT_QQL_FORMAT.into())))
+}
+
 /// The schema of a QQL filter over findings.
 pub fn findings_qql_schema() -> ObjectBuilder {
     qql_schema().format(Some(SchemaFormat::Custom(FINDINGS_QQL_FORMAT.into())))
@@ -165,13 +173,21 @@ fn sort_schema(entity: Entity) -> ObjectBuilder {
     let values: Vec<String> = crate::store::listing::sortable_tokens(entity)
         .flat_map(|t| [format!("{t}:asc"), format!("{t}:desc")])
         .collect();
+    let default = format!(
+        "{}:desc",
+        crate::store::listing::Sort::default_for(entity).token()
+    );
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(values))
-        .default(Some("created:desc".into()))
-        .description(Some(
-            "A sortable token and a direction (default `created:desc`).",
-        ))
+        .default(Some(default.clone().into()))
+        .description(Some(format!(
+            "A sortable token and a direction (default `{default}`)."
+        )))
+}
+
+fn audit_sort() -> ObjectBuilder {
+    sort_schema(Entity::Audit)
 }
 
 fn sensor_sort() -> ObjectBuilder {
@@ -194,11 +210,14 @@ pub struct ListRequest {
 /// has its own sortable tokens.
 macro_rules! list_params {
     ($name:ident, $entity:expr, $sort:ident) => {
+        list_params!($name, $entity, $sort, qql_schema);
+    };
+    ($name:ident, $entity:expr, $sort:ident, $qql:ident) => {
         #[derive(Debug, Default, Deserialize, IntoParams)]
         #[serde(rename_all = "camelCase")]
         #[into_params(parameter_in = Query)]
         pub struct $name {
-            #[param(schema_with = qql_schema)]
+            #[param(schema_with = $qql)]
             pub filter: Option<String>,
             /// 1-based page number; 0 means 1.
             #[param(inline)]
@@ -245,6 +264,7 @@ macro_rules! list_params {
 list_params!(SensorListParams, Entity::Sensor, sensor_sort);
 list_params!(ImageListParams, Entity::Image, image_sort);
 list_params!(ContainerListParams, Entity::Container, container_sort);
+list_params!(AuditListParams, Entity::Audit, audit_sort, audit_qql_schema);
 
 /// The parameters of the bulk `/images/list` and `/containers/list`.
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -61,7 +61,7 @@ fn refused(e: ProfileRefused, id: &str) -> ApiError {
 fn body(bytes: &Bytes) -> Result<SensorProfileBody, ApiError> {
     let v: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadRequest(format!("The body is not valid JSON: {e}.")))?;
-    let body = SensorProfileBody::from_json(&v, &ServerChecks).map_err(|p| fields(p))?;
+    let body = SensorProfileBody::from_json(&v, &ServerChecks).map_err(fields)?;
     if let Some(f) = body.filter.as_deref() {
         parse_filter(Entity::Sensor, Some(f), now_ms())?;
     }

@@ -33,6 +33,8 @@ pub enum SearchEntity {
     Containers,
     /// Findings, searched in the dashboard's widget builder.
     Vulnerabilities,
+    /// The audit log.
+    Audit,
 }
 
 impl SearchEntity {
@@ -44,6 +46,7 @@ impl SearchEntity {
             SearchEntity::Vulnerabilities => {
                 ("vulnerabilities", shipshape_qql::Entity::Vulnerability)
             }
+            SearchEntity::Audit => ("audit", shipshape_qql::Entity::Audit),
         }
     }
 }
@@ -67,6 +70,7 @@ fn check_query(e: shipshape_qql::Entity, query: &str) -> Result<String, ApiError
             shipshape_qql::Entity::Image => crate::store::Entity::Image,
             shipshape_qql::Entity::Container => crate::store::Entity::Container,
             shipshape_qql::Entity::Vulnerability => crate::store::Entity::Vulnerability,
+            shipshape_qql::Entity::Audit => crate::store::Entity::Audit,
         },
         Some(q),
         crate::store::now_ms(),

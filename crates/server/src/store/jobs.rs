@@ -105,6 +105,7 @@ pub fn deletion_kind(entity: Entity) -> &'static str {
         Entity::Image => "DELETE_IMAGES",
         Entity::Container => "DELETE_CONTAINERS",
         Entity::Vulnerability => "DELETE_VULNERABILITIES",
+        Entity::Audit => "DELETE_AUDIT",
     }
 }
 

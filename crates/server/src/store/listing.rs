@@ -23,6 +23,8 @@ pub enum Entity {
     Container,
     /// Findings (`image_vulns` with their definitions): counted and grouped, never listed.
     Vulnerability,
+    /// The audit log (`store::audit`): listed and filtered by its own query, never cached.
+    Audit,
 }
 
 impl Entity {
@@ -34,6 +36,7 @@ impl Entity {
             Entity::Image => "images",
             Entity::Container => "containers",
             Entity::Vulnerability => "image_vulns",
+            Entity::Audit => "audit_log",
         }
     }
 
@@ -44,6 +47,7 @@ impl Entity {
             Entity::Image => "i",
             Entity::Container => "c",
             Entity::Vulnerability => "v",
+            Entity::Audit => "a",
         }
     }
 
@@ -62,6 +66,7 @@ impl Entity {
     pub fn plural(self) -> &'static str {
         match self {
             Entity::Vulnerability => "vulnerabilities",
+            Entity::Audit => "audit",
             e => e.table(),
         }
     }
@@ -108,7 +113,11 @@ impl Sort {
     pub fn default_for(entity: Entity) -> Self {
         Self {
             entity,
-            token: "created",
+            token: if entity == Entity::Audit {
+                "at"
+            } else {
+                "created"
+            },
             order: SortOrder::Desc,
         }
     }
@@ -118,7 +127,7 @@ impl Sort {
     }
 
     /// `ORDER BY …` terms, the row id last as the tie-break.
-    fn order_by(&self, d: Dialect) -> String {
+    pub(crate) fn order_by(&self, d: Dialect) -> String {
         use super::filter::targets::Target;
         let a = self.entity.alias();
         let desc = self.order == SortOrder::Desc;

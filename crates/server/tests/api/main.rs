@@ -5,6 +5,7 @@
 mod common;
 
 mod aggregate;
+mod audit;
 mod auth;
 mod bad_input;
 mod cli;

@@ -95,6 +95,7 @@ pub fn qql_entity(entity: Entity) -> shipshape_qql::Entity {
         Entity::Image => shipshape_qql::Entity::Image,
         Entity::Container => shipshape_qql::Entity::Container,
         Entity::Vulnerability => shipshape_qql::Entity::Vulnerability,
+        Entity::Audit => shipshape_qql::Entity::Audit,
     }
 }
 

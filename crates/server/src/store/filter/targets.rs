@@ -281,6 +281,19 @@ pub fn target(entity: Entity, token: &str) -> Target {
         Entity::Image => image(token),
         Entity::Container => container(token),
         Entity::Vulnerability => finding(token),
+        Entity::Audit => audit(token),
+    }
+}
+
+/// An audit entry's tokens: its columns (`a`).
+fn audit(token: &str) -> Target {
+    match token {
+        "at" => col("a.at"),
+        "actor" => col("a.actor"),
+        "action" => col("a.action"),
+        "status" => opt("a.status"),
+        "details" => col("a.details"),
+        _ => Target::Unknown,
     }
 }
 
