@@ -1,6 +1,6 @@
 //! One error type for everything that can go wrong on the way to the API and back.
 
-use shipshape_model::{ErrorBody, FieldProblem};
+use shipshape_model::{ErrorBody, FieldProblem, Span};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +14,8 @@ pub enum ApiError {
         message: String,
         /// The fields the server refused, each with why (a 400 on a form).
         details: Vec<FieldProblem>,
+        /// Where in a QQL filter the server's parser stopped.
+        span: Option<Span>,
     },
     /// The request never got an answer (server down, connection refused).
     Network(String),
@@ -27,8 +29,8 @@ impl ApiError {
     /// Builds the error for a failed answer from its status and body text.
     pub fn from_response(status: u16, body: &str) -> Self {
         let parsed = serde_json::from_str::<ErrorBody>(body).ok();
-        let (code, message, details) = match parsed {
-            Some(b) => (b.error_code, b.message, b.details),
+        let (code, message, details, span) = match parsed {
+            Some(b) => (b.error_code, b.message, b.details, b.span),
             None => (
                 status.to_string(),
                 if body.trim().is_empty() {
@@ -37,6 +39,7 @@ impl ApiError {
                     body.trim().chars().take(300).collect()
                 },
                 Vec::new(),
+                None,
             ),
         };
         if status == 401 {
@@ -47,6 +50,7 @@ impl ApiError {
                 code,
                 message,
                 details,
+                span,
             }
         }
     }

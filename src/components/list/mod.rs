@@ -1,6 +1,7 @@
 //! The list view shared by Sensors, Images and Containers. All of its state is read from the
 //! URL and every control writes the URL, so reload, links and Back/Forward restore the screen.
 
+mod assign;
 mod bulk_delete;
 pub mod columns;
 mod export;
@@ -272,6 +273,15 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
                 <button type="button" class="btn" data-testid="export-json" on:click=move |_| export(ExportFormat::Json)>"Export JSON"</button>
                 <span class="muted" data-testid="export-status">{move || exporting.get()}</span>
                 <span class="spacer"></span>
+                {move || (desc.entity == "sensors" && can_select.get() && session.role().allows(shipshape_model::Role::Admin)).then(|| view! {
+                    <assign::AssignProfile
+                        selected=Signal::derive(move || query.with(|q| q.selected.clone()))
+                        on_done=Callback::new(move |_| {
+                            set_query(true, &|q| q.selected.clear());
+                            loader.retry();
+                        })
+                    />
+                })}
                 {move || can_select.get().then(|| view! {
                     <BulkDelete
                         desc=desc

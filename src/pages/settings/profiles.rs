@@ -215,6 +215,8 @@ fn ProfileEditor(
         Memo::new(move |_| draft.with(|d| d.config.weekly_blackout_window_schedules.len()));
     let server = RwSignal::new(Vec::<FieldProblem>::new());
     let status = RwSignal::new(None::<Result<String, String>>);
+    // The last save was refused because the profile changed since it was loaded.
+    let stale = RwSignal::new(false);
     let matches = RwSignal::new(None::<Result<u64, String>>);
     let api_open = RwSignal::new(false);
     let problem = move |field: &'static str| {
@@ -272,6 +274,7 @@ fn ProfileEditor(
                 }
                 Err(e) => {
                     server.set(e.details().to_vec());
+                    stale.set(e.status() == Some(412));
                     status.set(Some(Err(match e {
                         ApiError::Server { message, .. } => message,
                         e => e.to_string(),
@@ -440,7 +443,14 @@ fn ProfileEditor(
             </div>
             {move || status.get().map(|s| match s {
                 Ok(m) => view! { <span class="muted" role="status">{m}</span> }.into_any(),
-                Err(m) => view! { <div class="notice notice-error" role="alert" data-testid="profile-error">{m}</div> }.into_any(),
+                Err(m) => view! {
+                    <div class="notice notice-error" role="alert" data-testid="profile-error">
+                        <span>{m}</span>
+                        {move || stale.get().then(|| view! {
+                            <button type="button" class="btn btn-small" data-testid="reload" on:click=move |_| on_done.run(())>"Reload"</button>
+                        })}
+                    </div>
+                }.into_any(),
             })}
         </form>
     }

@@ -23,9 +23,20 @@ pub fn scheduled_id(now: i64) -> String {
 
 /// Queues this hour's scheduled run when the policy is on and the hour has none yet. The
 /// hour's run, when queued here, is returned for this process to run.
+///
+/// A policy saved during the hour waits for the next one: what it purges goes "at the next
+/// hourly run", as the console says, not seconds after Save (a purge now is `…/run`).
 pub async fn schedule(store: &Store, now: i64) -> sqlx::Result<Option<String>> {
     let (policy, _) = store.retention_policy().await?;
     if !policy.enabled {
+        return Ok(None);
+    }
+    let hour_start = now - now.rem_euclid(HOUR_MS);
+    if store
+        .retention_policy_saved()
+        .await?
+        .is_some_and(|t| t >= hour_start)
+    {
         return Ok(None);
     }
     Ok(

@@ -105,6 +105,14 @@ impl Store {
         })
     }
 
+    /// When the policy was last saved (epoch ms), if ever.
+    pub async fn retention_policy_saved(&self) -> sqlx::Result<Option<i64>> {
+        Sql::new("SELECT updated FROM settings WHERE key = ?")
+            .bind(SETTING)
+            .scalar_optional(self.db())
+            .await
+    }
+
     /// Replaces the policy if its version is still `expected`, with an audit entry holding the
     /// policy before and after, in one transaction. Returns the new version.
     pub async fn put_retention_policy(

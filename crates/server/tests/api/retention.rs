@@ -541,12 +541,22 @@ async fn runs_asked_for_together_are_one_purge_and_the_schedule_runs_once_an_hou
     }
     assert_eq!(sum, expected["containers"].as_u64().unwrap());
 
-    // The hour's scheduled run is queued once, however often the processes ask.
-    let hour_start = now - now.rem_euclid(3_600_000);
+    // A policy saved during the hour waits for the next hour's run.
+    let this_hour = now - now.rem_euclid(3_600_000);
+    assert_eq!(
+        shipshape_server::jobs::retention::schedule(&app.store, now_ms())
+            .await
+            .unwrap(),
+        None
+    );
+    // The next hour's scheduled run is queued once, however often the processes ask (this
+    // server's own sweeper among them, if the test runs across the hour).
+    let hour_start = this_hour + 3_600_000;
     let first = shipshape_server::jobs::retention::schedule(&app.store, hour_start + 10)
         .await
         .unwrap();
-    let id = first.expect("the hour's run is queued");
+    let id = shipshape_server::jobs::retention::scheduled_id(hour_start);
+    assert!(first.is_none() || first.as_deref() == Some(id.as_str()));
     for t in [hour_start + 20, hour_start + 3_599_999] {
         assert_eq!(
             shipshape_server::jobs::retention::schedule(&app.store, t)
@@ -562,7 +572,9 @@ async fn runs_asked_for_together_are_one_purge_and_the_schedule_runs_once_an_hou
         .await,
         1
     );
-    app.state.jobs.spawn(id.clone());
+    if first.is_some() {
+        app.state.jobs.spawn(id.clone());
+    }
     let job = app.wait_job(&admin, &id).await;
     assert_eq!(job["retention"]["trigger"], "schedule", "{job}");
     assert_eq!(job["status"], "COMPLETED");
