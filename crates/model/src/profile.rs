@@ -182,6 +182,19 @@ impl SensorProfile {
     }
 }
 
+/// The fields of [`SensorProfile`] that a body does not set.
+pub const READ_ONLY: &[&str] = &[
+    "id",
+    "isDefault",
+    "created",
+    "updated",
+    "assigned",
+    "sensorCount",
+    "claimed",
+    "window",
+    "version",
+];
+
 /// What the validator cannot decide alone: whether a pattern compiles as a regular expression
 /// and whether a name is an IANA time zone.
 pub trait ExternalChecks {
@@ -330,12 +343,20 @@ pub fn overlaps(windows: &[WindowSchedule]) -> Vec<FieldProblem> {
 }
 
 impl SensorProfileBody {
-    /// Reads a body, checking every field; every problem is reported with its field.
+    /// Reads a body, checking every field; every problem is reported with its field. The
+    /// read-only fields of a profile as `GET` answers it (`id`, `version`, `sensorCount`, …)
+    /// are ignored, so a profile read, changed and sent back is taken as it is.
     pub fn from_json(v: &Value, checks: &dyn ExternalChecks) -> Result<Self, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let mut push =
             |field: String, message: String| problems.push(FieldProblem { field, message });
-        let body: SensorProfileBody = match serde_json::from_value(v.clone()) {
+        let mut v = v.clone();
+        if let Some(obj) = v.as_object_mut() {
+            for k in READ_ONLY {
+                obj.remove(*k);
+            }
+        }
+        let body: SensorProfileBody = match serde_json::from_value(v) {
             Ok(b) => b,
             Err(e) => {
                 // Name the field serde stopped at when it says which.
@@ -748,6 +769,16 @@ mod tests {
         let missing =
             SensorProfileBody::from_json(&json!({"profileType": "GENERAL"}), &Lenient).unwrap_err();
         assert_eq!(missing[0].field, "profileName");
+        // A profile as read comes back as it is, its read-only fields ignored.
+        let read = json!({ "id": "x", "version": 3, "sensorCount": 7, "window": { "inside": false },
+            "profileName": "Night", "profileType": "GENERAL",
+            "config": { "vulnerabilityManagement": { "containerScanningInterval": 24 } } });
+        assert_eq!(
+            SensorProfileBody::from_json(&read, &Lenient)
+                .unwrap()
+                .profile_name,
+            "Night"
+        );
         let wrong = SensorProfileBody::from_json(&json!({"profileName": "x", "profileType": "GENERAL", "config": {"vulnerabilityManagement": {"containerScanningInterval": "often"}}}), &Lenient).unwrap_err();
         assert_eq!(wrong[0].field, "body");
     }
