@@ -22,7 +22,7 @@ fn main() -> Result<()> {
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
             println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, browser tests");
-            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S]");
+            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only]");
             println!("                                                      seed 1,000,000 containers and measure the API under load");
             Ok(())
         }
