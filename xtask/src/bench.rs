@@ -516,10 +516,10 @@ fn purge_under_load(base: &str, token: &str, report: &mut Vec<String>) -> Result
     let etag = std::fs::read_to_string(&headers)?
         .lines()
         .find_map(|l| {
-            l.strip_prefix("etag: ")
-                .or_else(|| l.strip_prefix("ETag: "))
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("etag")
+                .then(|| value.trim().to_string())
         })
-        .map(|e| e.trim().to_string())
         .context("no ETag on the retention policy")?;
     let _ = std::fs::remove_file(&headers);
     let policy = serde_json::json!({ "enabled": true, "rules": {
