@@ -320,6 +320,7 @@ fn ProfileEditor(
                 <input id="profile-name" class="input" data-testid="profile-name" disabled=!admin || is_default
                     prop:value=move || draft.with(|d| d.profile_name.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.profile_name = v) } />
+                {is_default.then(|| view! { <p class="muted small">"The Default profile keeps its name: it holds every sensor no other profile claims."</p> })}
                 <FieldError message=problem("profileName") field="profileName" />
             </div>
             <div class="form-row">
