@@ -84,18 +84,6 @@ async fn saved_until(app: &App, token: &str, pred: impl Fn(&Layouts) -> bool) ->
     }
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn widget_css(id: &str) -> String {
     format!("[data-testid=widget][data-widget='{id}']")
 }

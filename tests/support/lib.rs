@@ -355,3 +355,38 @@ pub async fn sign_in_at(
 pub async fn text_content(el: &WebElement) -> Result<String> {
     Ok(el.prop("textContent").await?.unwrap_or_default())
 }
+
+/// Waits until the text of `css` satisfies `pred`; returns it.
+pub async fn wait_text(
+    driver: &WebDriver,
+    css: &str,
+    pred: impl Fn(&str) -> bool,
+) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = match driver.find(By::Css(css)).await {
+            Ok(el) => text_content(&el).await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if pred(&text) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            bail!("{css} stayed {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `1,234,567`: a count as the console writes it.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -457,25 +457,7 @@ fn delete_under_load(base: &str, token: &str, report: &mut Vec<String>) -> Resul
         .as_str()
         .context("no job id")?
         .to_string();
-    let list = format!("{base}/csapi/v1.3/containers?pageSize=50");
-    let (mut worst, mut p99, mut requests) = (0f64, 0f64, 0f64);
-    let job = loop {
-        let l = wrk_load(&list, token, 2)?;
-        worst = worst.max(l.max);
-        p99 = p99.max(l.p99);
-        requests += l.rps * 2.0;
-        let job: serde_json::Value = serde_json::from_str(&curl(&[
-            "-H",
-            &auth,
-            &format!("{base}/csapi/v1.3/jobs/{job_id}"),
-        ])?)?;
-        if job["status"] == "COMPLETED" || job["status"] == "FAILED" {
-            break job;
-        }
-        if started.elapsed().as_secs() > 3600 {
-            bail!("the delete did not finish within an hour: {job}");
-        }
-    };
+    let (job, worst, p99, requests) = list_under_load_until_done(base, token, &job_id, started)?;
     let secs = match (job["created"].as_str(), job["finished"].as_str()) {
         (Some(c), Some(f)) => {
             (f.parse::<f64>().unwrap_or(0.0) - c.parse::<f64>().unwrap_or(0.0)) / 1000.0
@@ -558,25 +540,7 @@ fn purge_under_load(base: &str, token: &str, report: &mut Vec<String>) -> Result
         &format!("{policy_url}/run"),
     ])?)?;
     let job_id = v["jobId"].as_str().context("no job id")?.to_string();
-    let list = format!("{base}/csapi/v1.3/containers?pageSize=50");
-    let (mut worst, mut p99, mut requests) = (0f64, 0f64, 0f64);
-    let job = loop {
-        let l = wrk_load(&list, token, 2)?;
-        worst = worst.max(l.max);
-        p99 = p99.max(l.p99);
-        requests += l.rps * 2.0;
-        let job: serde_json::Value = serde_json::from_str(&curl(&[
-            "-H",
-            &auth,
-            &format!("{base}/csapi/v1.3/jobs/{job_id}"),
-        ])?)?;
-        if job["status"] == "COMPLETED" || job["status"] == "FAILED" {
-            break job;
-        }
-        if started.elapsed().as_secs() > 3600 {
-            bail!("the purge did not finish within an hour: {job}");
-        }
-    };
+    let (job, worst, p99, requests) = list_under_load_until_done(base, token, &job_id, started)?;
     let run = &job["retention"];
     let secs = match (run["startedAt"].as_f64(), run["finishedAt"].as_f64()) {
         (Some(a), Some(b)) => (b - a) / 1000.0,
@@ -594,6 +558,37 @@ fn purge_under_load(base: &str, token: &str, report: &mut Vec<String>) -> Result
     println!("{line}");
     report.push(line);
     Ok(())
+}
+
+/// The default container list under wrk load, 2 s at a time, until job `job_id` ends (an hour
+/// at most from `started`): the job as it ended, and the list's worst latency, worst 2-second
+/// p99 and requests served meanwhile.
+fn list_under_load_until_done(
+    base: &str,
+    token: &str,
+    job_id: &str,
+    started: Instant,
+) -> Result<(serde_json::Value, f64, f64, f64)> {
+    let auth = format!("Authorization: Bearer {token}");
+    let list = format!("{base}/csapi/v1.3/containers?pageSize=50");
+    let (mut worst, mut p99, mut requests) = (0f64, 0f64, 0f64);
+    loop {
+        let l = wrk_load(&list, token, 2)?;
+        worst = worst.max(l.max);
+        p99 = p99.max(l.p99);
+        requests += l.rps * 2.0;
+        let job: serde_json::Value = serde_json::from_str(&curl(&[
+            "-H",
+            &auth,
+            &format!("{base}/csapi/v1.3/jobs/{job_id}"),
+        ])?)?;
+        if job["status"] == "COMPLETED" || job["status"] == "FAILED" {
+            return Ok((job, worst, p99, requests));
+        }
+        if started.elapsed().as_secs() > 3600 {
+            bail!("job {job_id} did not finish within an hour: {job}");
+        }
+    }
 }
 
 fn shipshape_percent(s: &str) -> String {

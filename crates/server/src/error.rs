@@ -95,6 +95,20 @@ impl ApiError {
         }
     }
 
+    /// A 400 naming every field refused: `"<lead>: field why; field why."` with the list in
+    /// `details`.
+    pub fn fields(lead: &str, problems: Vec<FieldProblem>) -> Self {
+        let list = problems
+            .iter()
+            .map(|p| format!("{} {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError::Fields {
+            message: format!("{lead}: {list}."),
+            details: problems,
+        }
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         ApiError::Fields {

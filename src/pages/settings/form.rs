@@ -3,6 +3,7 @@
 //! validator as the user types, the server's if it still refuses), and the Save bar.
 
 use crate::api::{use_api, Api, ApiError};
+use crate::components::api_panel::{ApiPanel, ApiToggle};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
@@ -159,5 +160,22 @@ pub fn SaveStatus(state: RwSignal<SaveState>, on_reload: Callback<()>) -> impl I
             <div class="notice notice-error" role="alert" data-testid="save-failed">{m}</div>
         }
         .into_any(),
+    }
+}
+
+/// A form's heading (the children) with "Show API request" beside it; open, the panel shows the
+/// request the form's Save sends (`spec`).
+#[component]
+pub fn FormHead(#[prop(into)] spec: Signal<RequestSpec>, children: Children) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <header class="settings-head">
+            <div>{children()}</div>
+            <ApiToggle open=open on_toggle=Callback::new(move |v| open.set(v)) />
+        </header>
+        {move || open.get().then(|| view! {
+            <p class="muted small">"What Save sends:"</p>
+            <ApiPanel spec=spec />
+        })}
     }
 }

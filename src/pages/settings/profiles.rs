@@ -3,9 +3,8 @@
 //! typed, weekly inactive windows drawn on a week strip, and which sensors join (by QQL, with a
 //! live count, or by id).
 
-use super::form::{problem_for, FieldError};
+use super::form::{problem_for, FieldError, FormHead};
 use crate::api::{requests, use_api, ApiError, Inflight};
-use crate::components::api_panel::{ApiPanel, ApiToggle};
 use crate::format::{exact_local, exact_utc, thousands};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -218,7 +217,6 @@ fn ProfileEditor(
     // The last save was refused because the profile changed since it was loaded.
     let stale = RwSignal::new(false);
     let matches = RwSignal::new(None::<Result<u64, String>>);
-    let api_open = RwSignal::new(false);
     let problem = move |field: &'static str| {
         Signal::derive(move || problem_for(&problems.get(), &server.get(), field))
     };
@@ -309,11 +307,9 @@ fn ProfileEditor(
 
     view! {
         <form class="settings-form profile-editor card" data-testid="profile-editor" on:submit=on_save novalidate>
-            <div class="settings-head">
+            <FormHead spec=save_spec>
                 <h3>{title}</h3>
-                <ApiToggle open=api_open on_toggle=Callback::new(move |v| api_open.set(v)) />
-            </div>
-            {move || api_open.get().then(|| view! { <ApiPanel spec=Signal::derive(move || save_spec.get()) /> })}
+            </FormHead>
             {window_now.map(|t| view! { <p class="window-now" data-testid="editor-window">{t}</p> })}
             <div class="form-row">
                 <label for="profile-name">"Name"</label>

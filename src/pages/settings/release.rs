@@ -2,9 +2,8 @@
 //! show "Update available"), how many sensors are behind by deployment kind, and the command
 //! that updates each kind.
 
-use super::form::{problem_for, FieldError, SaveState, SaveStatus, Setting};
+use super::form::{problem_for, FieldError, FormHead, SaveState, SaveStatus, Setting};
 use crate::api::{requests, use_api};
-use crate::components::api_panel::{ApiPanel, ApiToggle};
 use crate::components::clipboard::CopyButton;
 use crate::format::thousands;
 use leptos::prelude::*;
@@ -147,7 +146,6 @@ pub fn ReleaseSettings() -> impl IntoView {
     let problem = move |field: &'static str| {
         Signal::derive(move || problem_for(&problems.get(), &setting.server.get(), field))
     };
-    let api_open = RwSignal::new(false);
     let dirty = move || saved.get() != draft.get();
     let text_field = move |field: &'static str,
                            label: &'static str,
@@ -171,17 +169,10 @@ pub fn ReleaseSettings() -> impl IntoView {
 
     view! {
         <section class="settings-section" data-testid="release-settings" aria-labelledby="release-title">
-            <header class="settings-head">
-                <div>
-                    <h2 id="release-title">"Sensor release"</h2>
-                    <p class="muted">"The newest released sensor version. Sensors running an older one show Update available, with the command that updates them."</p>
-                </div>
-                <ApiToggle open=api_open on_toggle=Callback::new(move |v| api_open.set(v)) />
-            </header>
-            {move || api_open.get().then(|| view! {
-                <p class="muted small">"What Save sends:"</p>
-                <ApiPanel spec=Signal::derive(move || save_spec.get()) />
-            })}
+            <FormHead spec=save_spec>
+                <h2 id="release-title">"Sensor release"</h2>
+                <p class="muted">"The newest released sensor version. Sensors running an older one show Update available, with the command that updates them."</p>
+            </FormHead>
             {move || match setting.loaded.get() {
                 None => view! { <div class="skeleton skeleton-line"></div> }.into_any(),
                 Some(Err(e)) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),

@@ -1,9 +1,8 @@
 //! Settings › Data retention: the policy form with a live preview of what it would purge now,
 //! a confirmation when more than a tenth of a kind would go, a purge on demand, and past runs.
 
-use super::form::{problem_for, FieldError, SaveState, SaveStatus, Setting};
+use super::form::{problem_for, FieldError, FormHead, SaveState, SaveStatus, Setting};
 use crate::api::{requests, use_api, Inflight};
-use crate::components::api_panel::{ApiPanel, ApiToggle};
 use crate::format::{exact_local, exact_utc, thousands};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,7 +47,6 @@ pub fn RetentionSettings() -> impl IntoView {
     let history = RwSignal::new(Vec::<RetentionRun>::new());
     let confirm = RwSignal::new(Vec::<(Kind, f64)>::new());
     let running = RwSignal::new(None::<String>);
-    let api_open = RwSignal::new(false);
 
     // Totals, for the share of each kind a policy would purge.
     spawn_local(async move {
@@ -205,17 +203,10 @@ pub fn RetentionSettings() -> impl IntoView {
 
     view! {
         <section class="settings-section" data-testid="retention-settings" aria-labelledby="retention-title">
-            <header class="settings-head">
-                <div>
-                    <h2 id="retention-title">"Data retention"</h2>
-                    <p class="muted">"Old records pile up. Retention deletes them by rule: every hour, and when you ask."</p>
-                </div>
-                <ApiToggle open=api_open on_toggle=Callback::new(move |v| api_open.set(v)) />
-            </header>
-            {move || api_open.get().then(|| view! {
-                <p class="muted small">"What Save sends:"</p>
-                <ApiPanel spec=Signal::derive(move || save_spec.get()) />
-            })}
+            <FormHead spec=save_spec>
+                <h2 id="retention-title">"Data retention"</h2>
+                <p class="muted">"Old records pile up. Retention deletes them by rule: every hour, and when you ask."</p>
+            </FormHead>
             {move || match setting.loaded.get() {
                 None => view! { <div class="skeleton skeleton-line"></div> }.into_any(),
                 Some(Err(e)) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),

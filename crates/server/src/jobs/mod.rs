@@ -115,21 +115,13 @@ impl JobRunner {
             return;
         }
         match retention::schedule(&self.store, now).await {
-            Ok(Some(id)) => {
+            Ok(retention::Schedule::Queued(id)) => {
                 tracing::info!(job = %id, "queued the hourly retention purge");
                 self.retention_hour.store(hour, Ordering::Release);
                 self.spawn(id);
             }
-            // Off, or another process (or a run under way) has it: asked again next sweep
-            // while a run is under way, so the hour still gets its own.
-            Ok(None) => {
-                if matches!(
-                    self.store.job_row(&retention::scheduled_id(now)).await,
-                    Ok(Some(_))
-                ) {
-                    self.retention_hour.store(hour, Ordering::Release);
-                }
-            }
+            Ok(retention::Schedule::Done) => self.retention_hour.store(hour, Ordering::Release),
+            Ok(retention::Schedule::Later) => {}
             Err(e) => tracing::warn!(error = %e, "queueing the hourly retention purge"),
         }
     }

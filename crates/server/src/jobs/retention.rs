@@ -21,33 +21,38 @@ pub fn scheduled_id(now: i64) -> String {
     format!("retention-{}", now.div_euclid(HOUR_MS))
 }
 
-/// Queues this hour's scheduled run when the policy is on and the hour has none yet. The
-/// hour's run, when queued here, is returned for this process to run.
+/// What asking for this hour's scheduled run came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// Queued here: this process runs it.
+    Queued(String),
+    /// Nothing more to do this hour: retention is off, the policy was saved during the hour,
+    /// or the hour's run exists (here or in another process).
+    Done,
+    /// Another purge is under way; the hour's own run is asked for again at the next sweep.
+    Later,
+}
+
+/// Queues this hour's scheduled run when the policy is on and the hour has none yet.
 ///
 /// A policy saved during the hour waits for the next one: what it purges goes "at the next
 /// hourly run", as the console says, not seconds after Save (a purge now is `…/run`).
-pub async fn schedule(store: &Store, now: i64) -> sqlx::Result<Option<String>> {
+pub async fn schedule(store: &Store, now: i64) -> sqlx::Result<Schedule> {
     let (policy, _) = store.retention_policy().await?;
-    if !policy.enabled {
-        return Ok(None);
-    }
     let hour_start = now - now.rem_euclid(HOUR_MS);
-    if store
+    let saved_this_hour = store
         .retention_policy_saved()
         .await?
-        .is_some_and(|t| t >= hour_start)
-    {
-        return Ok(None);
+        .is_some_and(|t| t >= hour_start);
+    if !policy.enabled || saved_this_hour {
+        return Ok(Schedule::Done);
     }
-    Ok(
-        match store
-            .start_retention(&scheduled_id(now), "schedule")
-            .await?
-        {
-            RetentionStart::Queued(id) => Some(id),
-            RetentionStart::Joined(_) | RetentionStart::AlreadyDone => None,
-        },
-    )
+    let id = scheduled_id(now);
+    Ok(match store.start_retention(&id, "schedule").await? {
+        RetentionStart::Queued(id) => Schedule::Queued(id),
+        RetentionStart::Joined(active) if active != id => Schedule::Later,
+        RetentionStart::Joined(_) | RetentionStart::AlreadyDone => Schedule::Done,
+    })
 }
 
 /// Runs (or resumes) a purge this process owns.

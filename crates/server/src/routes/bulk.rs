@@ -121,16 +121,7 @@ pub async fn bulk_page(
             })
         }
         Entity::Sensor => {
-            let release = state.store.sensor_release().await?;
-            let windows = match extensions {
-                true => Some(state.store.profile_windows(crate::store::now_ms()).await?),
-                false => None,
-            };
-            let view = crate::store::sensors::SensorView {
-                extensions,
-                latest_version: release.as_ref().map(|r| r.version.as_str()),
-                windows: windows.as_ref(),
-            };
+            let view = state.store.sensor_view(extensions).await?;
             json(&BulkResponse {
                 data: state.store.sensors_by_ids(&ids, &view).await?,
             })

@@ -201,16 +201,7 @@ pub async fn list_page(
             ))
         }
         Entity::Sensor => {
-            let release = state.store.sensor_release().await?;
-            let windows = match req.extensions {
-                true => Some(state.store.profile_windows(crate::store::now_ms()).await?),
-                false => None,
-            };
-            let view = crate::store::sensors::SensorView {
-                extensions: req.extensions,
-                latest_version: release.as_ref().map(|r| r.version.as_str()),
-                windows: windows.as_ref(),
-            };
+            let view = state.store.sensor_view(req.extensions).await?;
             let (count, data) = state.store.list_sensors(lq, &view).await?;
             json(&ListResponse { count, data })
         }

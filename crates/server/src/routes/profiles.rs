@@ -69,17 +69,7 @@ fn body(bytes: &Bytes) -> Result<SensorProfileBody, ApiError> {
 }
 
 fn fields(problems: Vec<FieldProblem>) -> ApiError {
-    ApiError::Fields {
-        message: format!(
-            "The sensor profile was not saved: {}.",
-            problems
-                .iter()
-                .map(|p| format!("{} {}", p.field, p.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        details: problems,
-    }
+    ApiError::fields("The sensor profile was not saved", problems)
 }
 
 #[utoipa::path(get, path = "/sensorProfile", tag = "sensorProfile",

@@ -4,7 +4,6 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
 use crate::routes::params::{DetailParams, Params, RawQuery, SensorListParams};
-use crate::store::sensors::SensorView;
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -42,16 +41,7 @@ pub async fn sensor_details(
     Path(uuid): Path<String>,
     Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
-    let release = state.store.sensor_release().await?;
-    let windows = match p.extensions() {
-        true => Some(state.store.profile_windows(crate::store::now_ms()).await?),
-        false => None,
-    };
-    let view = SensorView {
-        extensions: p.extensions(),
-        latest_version: release.as_ref().map(|r| r.version.as_str()),
-        windows: windows.as_ref(),
-    };
+    let view = state.store.sensor_view(p.extensions()).await?;
     match state.store.sensor_by_uuid(uuid.trim(), &view).await? {
         Some(s) => Ok(json(&s)),
         None => Err(ApiError::NotFound(format!("No sensor with uuid '{uuid}'."))),

@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::routes::json;
 use crate::routes::precondition::{if_match, versioned};
 use crate::store::now_ms;
-use crate::store::retention::{PutRefused, RetentionStart};
+use crate::store::retention::RetentionStart;
+use crate::store::settings::PutRefused;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -65,6 +66,16 @@ pub struct SensorReleaseSetting {
     release_date: Option<String>,
 }
 
+impl From<Option<SensorRelease>> for SensorReleaseSetting {
+    fn from(r: Option<SensorRelease>) -> Self {
+        Self {
+            version: r.as_ref().map(|r| r.version.clone()),
+            release_notes_url: r.as_ref().and_then(|r| r.release_notes_url.clone()),
+            release_date: r.and_then(|r| r.release_date),
+        }
+    }
+}
+
 /// A body as JSON, or a 400 saying why it is not.
 fn json_body(body: &Bytes) -> Result<serde_json::Value, ApiError> {
     serde_json::from_slice(body)
@@ -73,15 +84,7 @@ fn json_body(body: &Bytes) -> Result<serde_json::Value, ApiError> {
 
 /// Field problems as the 400 that names each field.
 fn refused_fields(what: &str, problems: Vec<FieldProblem>) -> ApiError {
-    let list = problems
-        .iter()
-        .map(|p| format!("{} {}", p.field, p.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    ApiError::Fields {
-        message: format!("The {what} was not saved: {list}."),
-        details: problems,
-    }
+    ApiError::fields(&format!("The {what} was not saved"), problems)
 }
 
 fn stale(what: &str) -> ApiError {
@@ -147,16 +150,8 @@ pub async fn preview_retention(
         true => state.store.retention_policy().await?.0,
         false => match json_body(&body)? {
             serde_json::Value::Null => state.store.retention_policy().await?.0,
-            v => RetentionPolicy::from_json(&v).map_err(|p| ApiError::Fields {
-                message: format!(
-                    "The policy cannot be previewed: {}.",
-                    p.iter()
-                        .map(|p| format!("{} {}", p.field, p.message))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                details: p,
-            })?,
+            v => RetentionPolicy::from_json(&v)
+                .map_err(|p| ApiError::fields("The policy cannot be previewed", p))?,
         },
     };
     let counts = state.store.retention_preview(&policy, now_ms()).await?;
@@ -224,18 +219,7 @@ pub async fn get_sensor_release(
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
     let (release, version) = state.store.sensor_release_versioned().await?;
-    let body = match release {
-        Some(r) => SensorReleaseSetting {
-            version: Some(r.version),
-            release_notes_url: r.release_notes_url,
-            release_date: r.release_date,
-        },
-        None => SensorReleaseSetting {
-            version: None,
-            release_notes_url: None,
-            release_date: None,
-        },
-    };
+    let body = SensorReleaseSetting::from(release);
     Ok(versioned(&body, version, StatusCode::OK))
 }
 
@@ -261,10 +245,6 @@ pub async fn put_sensor_release(
         .put_sensor_release(&release, expected as i64, &user.name)
         .await
         .map_err(|e| put_refused(e, RELEASE))?;
-    let body = SensorReleaseSetting {
-        version: Some(release.version),
-        release_notes_url: release.release_notes_url,
-        release_date: release.release_date,
-    };
+    let body = SensorReleaseSetting::from(Some(release));
     Ok(versioned(&body, version, StatusCode::OK))
 }

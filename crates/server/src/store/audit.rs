@@ -1,12 +1,12 @@
 //! The audit log: who did what, when. Long actions (deletion jobs) write their entry when they
 //! start and complete it when they end (`store::jobs`).
 
-use super::db::Sql;
+use super::db::{Exec, Sql, Tx};
 use super::{now_ms, Store};
 
 /// An audit entry as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct AuditEntry {
+struct AuditEntry {
     pub id: i64,
     pub at: i64,
     pub actor: String,
@@ -16,34 +16,43 @@ pub struct AuditEntry {
     pub completed: Option<i64>,
 }
 
-impl Store {
-    /// Records an action that is done when it is recorded.
-    pub async fn audit(
-        &self,
-        actor: &str,
-        action: &str,
-        details: serde_json::Value,
-    ) -> sqlx::Result<()> {
-        Sql::new("INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)")
-            .bind(now_ms())
-            .bind(actor)
-            .bind(action)
-            .bind(details.to_string())
-            .execute(self.jobs_db())
-            .await?;
-        Ok(())
-    }
+/// An entry for an action done inside `tx`, written in the same transaction, so that a change
+/// and its record are never one without the other.
+pub async fn record(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    details: serde_json::Value,
+) -> sqlx::Result<()> {
+    Sql::new("INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)")
+        .bind(now_ms())
+        .bind(actor)
+        .bind(action)
+        .bind(details.to_string())
+        .execute(Exec::from(&mut *tx))
+        .await?;
+    Ok(())
+}
 
-    /// The newest entries first.
-    pub async fn audit_entries(&self, limit: i64) -> sqlx::Result<Vec<AuditEntry>> {
-        Sql::new(
-            "SELECT id, at, actor, action, details, status, completed FROM audit_log \
-             ORDER BY id DESC LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(self.db())
-        .await
-    }
+/// The entry of a long action (a deletion, a purge) as it starts (status `STARTED`); the job
+/// completes it when it ends (`store::jobs`). Its id, for the job's row.
+pub async fn start(
+    tx: &mut Tx,
+    at: i64,
+    actor: &str,
+    action: &str,
+    details: &serde_json::Value,
+) -> sqlx::Result<i64> {
+    Sql::new(
+        "INSERT INTO audit_log (at, actor, action, details, status) \
+         VALUES (?, ?, ?, ?, 'STARTED') RETURNING id",
+    )
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(details.to_string())
+    .scalar(Exec::from(&mut *tx))
+    .await
 }
 
 impl Store {

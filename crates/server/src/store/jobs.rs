@@ -129,16 +129,7 @@ impl Store {
             Selection::Filter { filter, .. } => details["filter"] = serde_json::json!(filter),
         }
         let mut tx = self.jobs_db().begin().await?;
-        let audit_id: i64 = Sql::new(
-            "INSERT INTO audit_log (at, actor, action, details, status) \
-             VALUES (?, ?, ?, ?, 'STARTED') RETURNING id",
-        )
-        .bind(now)
-        .bind(actor)
-        .bind(kind)
-        .bind(details.to_string())
-        .scalar(Exec::from(&mut tx))
-        .await?;
+        let audit_id = super::audit::start(&mut tx, now, actor, kind, &details).await?;
         Sql::new(
             "INSERT INTO jobs (id, kind, status, requested_by, created, entity, selection, \
              audit_id) VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?)",

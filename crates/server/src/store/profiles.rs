@@ -6,9 +6,9 @@
 //! it in the change's own transaction (profiles are few, and a sensor is one row). A filter
 //! with relative dates is resolved when the profile is saved.
 
+use super::audit::record;
 use super::db::{Exec, Sql, Tx};
 use super::filter::{compile, Filter};
-use super::retention::audit_in;
 use super::{now_ms, Entity, Store};
 use shipshape_model::profile::{SensorProfile, SensorProfileBody, DEFAULT_PROFILE};
 use std::collections::HashMap;
@@ -134,12 +134,7 @@ impl Store {
     }
 
     pub async fn profile(&self, id: &str, now: i64) -> sqlx::Result<Option<SensorProfile>> {
-        let row: Option<ProfileRow> = Sql::new(format!(
-            "SELECT {COLUMNS} FROM sensor_profiles WHERE id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(self.db())
-        .await?;
+        let row: Option<ProfileRow> = profile_row(self.db(), id).await?;
         let counts = self.profile_counts().await?;
         match row {
             Some(r) => {
@@ -227,7 +222,7 @@ impl Store {
         .execute(Exec::from(&mut tx))
         .await?;
         reassign(&mut tx, self.engine(), now).await?;
-        audit_in(
+        record(
             &mut tx,
             actor,
             "SENSOR_PROFILE_CREATE",
@@ -251,12 +246,7 @@ impl Store {
     ) -> Result<SensorProfile, ProfileRefused> {
         let now = now_ms();
         let mut tx = self.write_tx().await?;
-        let row: Option<ProfileRow> = Sql::new(format!(
-            "SELECT {COLUMNS} FROM sensor_profiles WHERE id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(Exec::from(&mut tx))
-        .await?;
+        let row: Option<ProfileRow> = profile_row(Exec::from(&mut tx), id).await?;
         let Some(row) = row else {
             return Err(ProfileRefused::NotFound);
         };
@@ -288,7 +278,7 @@ impl Store {
         if claim_changed || before.profile_name != body.profile_name {
             reassign(&mut tx, self.engine(), now).await?;
         }
-        audit_in(
+        record(
             &mut tx,
             actor,
             "SENSOR_PROFILE_UPDATE",
@@ -304,12 +294,7 @@ impl Store {
     pub async fn delete_profile(&self, id: &str, actor: &str) -> Result<(), ProfileRefused> {
         let now = now_ms();
         let mut tx = self.write_tx().await?;
-        let row: Option<ProfileRow> = Sql::new(format!(
-            "SELECT {COLUMNS} FROM sensor_profiles WHERE id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(Exec::from(&mut tx))
-        .await?;
+        let row: Option<ProfileRow> = profile_row(Exec::from(&mut tx), id).await?;
         let Some(row) = row else {
             return Err(ProfileRefused::NotFound);
         };
@@ -321,7 +306,7 @@ impl Store {
             .execute(Exec::from(&mut tx))
             .await?;
         reassign(&mut tx, self.engine(), now).await?;
-        audit_in(
+        record(
             &mut tx,
             actor,
             "SENSOR_PROFILE_DELETE",
@@ -331,6 +316,16 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The stored row of profile `id`.
+async fn profile_row<'a>(ex: impl Into<Exec<'a>>, id: &str) -> sqlx::Result<Option<ProfileRow>> {
+    Sql::new(format!(
+        "SELECT {COLUMNS} FROM sensor_profiles WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 async fn name_taken(tx: &mut Tx, name: &str, except: Option<&str>) -> sqlx::Result<bool> {

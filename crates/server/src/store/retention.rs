@@ -7,8 +7,9 @@
 //! so the containers a run removes cannot free images the preview did not count.
 
 use super::db::{Exec, Sql, Tx};
+use super::settings::{change, PutRefused};
 use super::write::delete;
-use super::{now_ms, Entity, Store};
+use super::{now_ms, Store};
 use shipshape_model::retention::{Kind, RetentionCounts, RetentionPolicy, RetentionRun, KINDS};
 
 /// The settings key of the policy.
@@ -21,15 +22,6 @@ pub const AUDIT_POLICY: &str = "SETTINGS_DATA_RETENTION";
 /// Rows per batch: each batch is one short transaction.
 pub const BATCH: i64 = 500;
 const DAY_MS: i64 = 86_400_000;
-
-/// Why a policy change was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum PutRefused {
-    #[error("the policy was changed since it was read")]
-    Stale,
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
 
 /// A purge run's state, kept in its job row (`selection`) and moved forward with each batch.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -121,18 +113,17 @@ impl Store {
         expected: i64,
         actor: &str,
     ) -> Result<i64, PutRefused> {
-        let (before, _) = self.retention_policy().await?;
+        let before = serde_json::to_value(self.retention_policy().await?.0).unwrap_or_default();
         let value = serde_json::to_value(policy).unwrap_or_default();
         let mut tx = self.write_tx().await?;
-        let version = put_versioned(&mut tx, SETTING, &value, expected).await?;
-        let Some(version) = version else {
-            return Err(PutRefused::Stale);
-        };
-        audit_in(
+        let version = change(
             &mut tx,
+            SETTING,
+            before,
+            &value,
+            expected,
             actor,
             AUDIT_POLICY,
-            serde_json::json!({ "before": before, "after": policy, "version": version }),
         )
         .await?;
         tx.commit().await?;
@@ -157,24 +148,6 @@ impl Store {
         Ok(counts)
     }
 
-    /// How many records of each kind there are (what a preview's shares are of).
-    pub async fn retention_totals(&self) -> sqlx::Result<RetentionCounts> {
-        let mut counts = RetentionCounts::default();
-        for (kind, entity) in [
-            (Kind::Sensors, Entity::Sensor),
-            (Kind::Images, Entity::Image),
-            (Kind::Containers, Entity::Container),
-        ] {
-            let n: i64 = Sql::new("SELECT n FROM row_counts WHERE entity = ?")
-                .bind(entity.table())
-                .scalar_optional(self.db())
-                .await?
-                .unwrap_or(0);
-            counts.add(kind, n.max(0) as u64);
-        }
-        Ok(counts)
-    }
-
     /// Queues a purge run with the saved policy, unless one is already queued or running:
     /// then that run's id is answered (it is the same purge). `id` names the run (the
     /// schedule's runs are named by their hour, so each hour has at most one). The job and
@@ -191,16 +164,7 @@ impl Store {
         let details =
             serde_json::json!({ "jobId": id, "trigger": trigger, "policy": state.policy });
         let mut tx = self.jobs_db().begin().await?;
-        let audit_id: i64 = Sql::new(
-            "INSERT INTO audit_log (at, actor, action, details, status) \
-             VALUES (?, ?, ?, ?, 'STARTED') RETURNING id",
-        )
-        .bind(now)
-        .bind(trigger)
-        .bind(AUDIT_RUN)
-        .bind(details.to_string())
-        .scalar(Exec::from(&mut tx))
-        .await?;
+        let audit_id = super::audit::start(&mut tx, now, trigger, AUDIT_RUN, &details).await?;
         // Either the primary key (this hour's scheduled run exists) or the one-active-run
         // index (a run is under way) may refuse the row.
         let inserted = Sql::new(
@@ -336,56 +300,6 @@ pub async fn record_batch(
     .execute(Exec::from(&mut *tx))
     .await?;
     Ok(n == 1)
-}
-
-/// Writes `value` under `key` if its version is `expected` (0: not stored yet); the new
-/// version, or `None` when another write came first.
-pub async fn put_versioned(
-    tx: &mut Tx,
-    key: &str,
-    value: &serde_json::Value,
-    expected: i64,
-) -> sqlx::Result<Option<i64>> {
-    if expected == 0 {
-        Sql::new(
-            "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?) \
-             ON CONFLICT (key) DO NOTHING RETURNING version",
-        )
-        .bind(key)
-        .bind(value.to_string())
-        .bind(now_ms())
-        .scalar_optional(Exec::from(&mut *tx))
-        .await
-    } else {
-        Sql::new(
-            "UPDATE settings SET value = ?, version = version + 1, updated = ? \
-             WHERE key = ? AND version = ? RETURNING version",
-        )
-        .bind(value.to_string())
-        .bind(now_ms())
-        .bind(key)
-        .bind(expected)
-        .scalar_optional(Exec::from(&mut *tx))
-        .await
-    }
-}
-
-/// An audit entry written inside the change's own transaction, so a change and its record
-/// are never one without the other.
-pub async fn audit_in(
-    tx: &mut Tx,
-    actor: &str,
-    action: &str,
-    details: serde_json::Value,
-) -> sqlx::Result<()> {
-    Sql::new("INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)")
-        .bind(now_ms())
-        .bind(actor)
-        .bind(action)
-        .bind(details.to_string())
-        .execute(Exec::from(&mut *tx))
-        .await?;
-    Ok(())
 }
 
 const RUN_COLUMNS: &str = "id, status, requested_by, started, finished, selection, error";

@@ -3,6 +3,7 @@
 use super::db::Sql;
 use super::listing::{id_list, in_id_order};
 use super::{json_col, Store};
+use shipshape_model::profile::DEFAULT_PROFILE;
 use shipshape_model::version::update_available;
 use shipshape_model::{Cluster, EpochMillis, Sensor};
 
@@ -24,13 +25,31 @@ pub fn version_key(version: &str) -> Option<String> {
     Some(parts.join("."))
 }
 
-/// How a sensor row is written to the API.
-pub struct SensorView<'a> {
+/// How a sensor row is written to the API: with extensions, the latest release and each
+/// profile's window state now, by profile name (for `inactiveWindow`). Built by
+/// [`Store::sensor_view`].
+pub struct SensorView {
     pub extensions: bool,
-    pub latest_version: Option<&'a str>,
-    /// Each profile's window state now, by profile name (for `inactiveWindow`).
-    pub windows:
-        Option<&'a std::collections::HashMap<String, shipshape_model::profile::WindowState>>,
+    latest_version: Option<String>,
+    windows: std::collections::HashMap<String, shipshape_model::profile::WindowState>,
+}
+
+impl Store {
+    /// The view for sensor objects; without extensions it reads nothing.
+    pub async fn sensor_view(&self, extensions: bool) -> sqlx::Result<SensorView> {
+        if !extensions {
+            return Ok(SensorView {
+                extensions,
+                latest_version: None,
+                windows: Default::default(),
+            });
+        }
+        Ok(SensorView {
+            extensions,
+            latest_version: self.sensor_release().await?.map(|r| r.version),
+            windows: self.profile_windows(super::now_ms()).await?,
+        })
+    }
 }
 
 /// A sensor row as stored.
@@ -82,22 +101,31 @@ fn decode<T: std::str::FromStr<Err = String>>(v: &str) -> sqlx::Result<T> {
 
 impl SensorRow {
     fn into_sensor(self, view: &SensorView) -> sqlx::Result<Sensor> {
-        let window = match (view.extensions, view.windows) {
-            (true, Some(w)) => w
-                .get(self.configuration_profile.as_deref().unwrap_or("Default"))
-                .or_else(|| w.get("Default"))
-                .cloned(),
-            _ => None,
-        };
+        let window = view
+            .extensions
+            .then(|| {
+                let w = &view.windows;
+                w.get(
+                    self.configuration_profile
+                        .as_deref()
+                        .unwrap_or(DEFAULT_PROFILE),
+                )
+                .or_else(|| w.get(DEFAULT_PROFILE))
+                .cloned()
+            })
+            .flatten();
         let (deployment, update, latest) = if view.extensions {
-            let update = match (self.sensor_version.as_deref(), view.latest_version) {
+            let update = match (
+                self.sensor_version.as_deref(),
+                view.latest_version.as_deref(),
+            ) {
                 (Some(v), Some(l)) => Some(update_available(v, l)),
                 _ => Some(false),
             };
             (
                 self.deployment.and_then(|d| d.parse().ok()),
                 update,
-                view.latest_version.map(str::to_string),
+                view.latest_version.clone(),
             )
         } else {
             (None, None, None)
@@ -147,7 +175,7 @@ impl Store {
     pub async fn list_sensors(
         &self,
         q: &super::ListQuery,
-        view: &SensorView<'_>,
+        view: &SensorView,
     ) -> Result<(u64, Vec<Sensor>), super::listing::ListError> {
         let (count, rows) = self.page::<SensorRow>(q, COLUMNS).await?;
         let page = rows
@@ -160,7 +188,7 @@ impl Store {
     pub async fn sensors_by_ids(
         &self,
         ids: &[i64],
-        view: &SensorView<'_>,
+        view: &SensorView,
     ) -> sqlx::Result<Vec<Sensor>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -178,7 +206,7 @@ impl Store {
     pub async fn sensor_by_uuid(
         &self,
         uuid: &str,
-        view: &SensorView<'_>,
+        view: &SensorView,
     ) -> sqlx::Result<Option<Sensor>> {
         let row: Option<SensorRow> = Sql::new(format!(
             "SELECT {COLUMNS} FROM sensors WHERE uuid = ? OR sensor_id = ? ORDER BY id LIMIT 1"

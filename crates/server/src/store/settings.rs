@@ -1,10 +1,12 @@
 //! Server settings and secrets stored as versioned JSON values.
 
-use super::db::{Exec, Sql};
+use super::db::{Exec, Sql, Tx};
 use super::{now_ms, Store};
 
 pub const JWT_SECRET: &str = "jwtSecret";
 pub const SENSOR_RELEASE: &str = "sensorRelease";
+/// The audit action of a sensor release change.
+pub const AUDIT_RELEASE: &str = "SETTINGS_SENSOR_RELEASE";
 /// The `version_key` of the latest release's version (a JSON string), kept in step with
 /// [`SENSOR_RELEASE`] by [`Store::put_setting`]: the QQL token `updateAvailable` compares each
 /// sensor's `version_key` with it in SQL (`filter::targets::Computed::UpdateAvailable`).
@@ -51,23 +53,21 @@ impl Store {
         release: &SensorRelease,
         expected: i64,
         actor: &str,
-    ) -> Result<i64, super::retention::PutRefused> {
-        let before = self.sensor_release().await?;
+    ) -> Result<i64, PutRefused> {
+        let before = serde_json::to_value(self.sensor_release().await?).unwrap_or_default();
         let value = serde_json::to_value(release).unwrap_or_default();
         let mut tx = self.write_tx().await?;
-        let Some(version) =
-            super::retention::put_versioned(&mut tx, SENSOR_RELEASE, &value, expected).await?
-        else {
-            return Err(super::retention::PutRefused::Stale);
-        };
-        sync_release_key(&mut tx, &value).await?;
-        super::retention::audit_in(
+        let version = change(
             &mut tx,
+            SENSOR_RELEASE,
+            before,
+            &value,
+            expected,
             actor,
-            "SETTINGS_SENSOR_RELEASE",
-            serde_json::json!({ "before": before, "after": release, "version": version }),
+            AUDIT_RELEASE,
         )
         .await?;
+        sync_release_key(&mut tx, &value).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -136,6 +136,59 @@ impl Store {
         }
         Ok(release.and_then(|v| serde_json::from_value(v).ok()))
     }
+}
+
+/// Why a settings change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PutRefused {
+    #[error("the setting was changed since it was read")]
+    Stale,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Inside `tx`: writes `after` under `key` if its version is still `expected` (0: not stored
+/// yet), with the audit entry holding `before` and `after`. The new version; `Stale` when
+/// another write came first.
+pub(super) async fn change(
+    tx: &mut Tx,
+    key: &str,
+    before: serde_json::Value,
+    after: &serde_json::Value,
+    expected: i64,
+    actor: &str,
+    action: &str,
+) -> Result<i64, PutRefused> {
+    let written = if expected == 0 {
+        Sql::new(
+            "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?) \
+             ON CONFLICT (key) DO NOTHING RETURNING version",
+        )
+        .bind(key)
+        .bind(after.to_string())
+        .bind(now_ms())
+    } else {
+        Sql::new(
+            "UPDATE settings SET value = ?, version = version + 1, updated = ? \
+             WHERE key = ? AND version = ? RETURNING version",
+        )
+        .bind(after.to_string())
+        .bind(now_ms())
+        .bind(key)
+        .bind(expected)
+    };
+    let version: i64 = written
+        .scalar_optional(Exec::from(&mut *tx))
+        .await?
+        .ok_or(PutRefused::Stale)?;
+    super::audit::record(
+        tx,
+        actor,
+        action,
+        serde_json::json!({ "before": before, "after": after, "version": version }),
+    )
+    .await?;
+    Ok(version)
 }
 
 async fn write_setting(
