@@ -64,6 +64,7 @@ pub fn Shell() -> impl IntoView {
             .collect_view()
     };
 
+    let routing = use_context::<crate::app::Routing>();
     let sign_out = move |_| {
         signing_out.set(true);
         session.expire();
@@ -82,6 +83,10 @@ pub fn Shell() -> impl IntoView {
                 </aside>
                 <div class="main-col">
                     <header class="topbar">
+                        <Show when=move || routing.is_some_and(|r| r.0.get())>
+                            <div class="route-progress" role="progressbar" aria-label="Opening the page"
+                                data-testid="route-progress"></div>
+                        </Show>
                         <span class="spacer"></span>
                         <span class="user" data-testid="user">
                             {move || session.claims().map(|c| c.sub).unwrap_or_default()}

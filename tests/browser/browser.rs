@@ -3,6 +3,7 @@
 //! (Not `main.rs`: cargo would also pick `tests/*/main.rs` up as a test of the root package.)
 
 mod api_panel;
+mod bench;
 mod dashboard;
 mod lists;
 mod roles;

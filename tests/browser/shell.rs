@@ -164,3 +164,75 @@ async fn an_expired_or_garbage_token_returns_to_sign_in_and_then_to_the_same_url
     assert!(url.contains("next=%2Fimages%3F"), "{url}");
     browser.quit().await
 }
+
+/// The wasm the browser has fetched so far (resource URLs' file names).
+async fn fetched_wasm(d: &WebDriver) -> anyhow::Result<Vec<String>> {
+    let names = d
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop())\
+             .filter(n => n.endsWith('.wasm'))",
+            vec![],
+        )
+        .await?
+        .json()
+        .clone();
+    Ok(serde_json::from_value(names)?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_outside_the_first_load_are_fetched_when_first_opened() -> anyhow::Result<()> {
+    let app = App::start().await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    sign_in_at(d, &app, "/dashboard", "admin", ADMIN_PASSWORD).await?;
+    wait_for(d, "[data-testid=widget]").await?;
+    let first = fetched_wasm(d).await?;
+    assert!(
+        first.iter().any(|n| n.ends_with("_bg.wasm")),
+        "the main module: {first:?}"
+    );
+    for later in ["settings_route", "library_dialog", "audit_route"] {
+        assert!(
+            !first.iter().any(|n| n.contains(later)),
+            "{later} is not in the first load: {first:?}"
+        );
+    }
+
+    // Settings: its code arrives on the first visit, and the page works.
+    d.find(By::Css("[data-testid=nav-settings]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        d,
+        "[data-testid=retention-settings] [data-testid=retention-enabled]",
+    )
+    .await?;
+    let now = fetched_wasm(d).await?;
+    assert!(
+        now.iter().any(|n| n.contains("settings_route")),
+        "the settings chunk was fetched: {now:?}"
+    );
+    assert!(!now.iter().any(|n| n.contains("audit_route")), "{now:?}");
+
+    // The widget library (templates, builder, QQL search bar) likewise, on first opening.
+    d.find(By::Css("[data-testid=nav-dashboard]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=add-widget]")
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        d,
+        "[data-testid=widget-library] [data-testid=tab-templates]",
+    )
+    .await?;
+    let now = fetched_wasm(d).await?;
+    assert!(
+        now.iter().any(|n| n.contains("library_dialog")),
+        "the library chunk was fetched: {now:?}"
+    );
+    browser.quit().await
+}

@@ -5,6 +5,7 @@ mod bench;
 mod contract;
 mod postgres;
 mod server;
+mod split;
 mod tools;
 
 use anyhow::{bail, Context, Result};
@@ -19,10 +20,11 @@ fn main() -> Result<()> {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("split-console") => split::split_console(),
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
             println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, browser tests");
-            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only]");
+            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only]");
             println!("                                                      seed 1,000,000 containers and measure the API under load");
             Ok(())
         }
