@@ -4,7 +4,7 @@
 use shipshape_model::profile::SensorProfileBody;
 use shipshape_model::release::SensorRelease;
 use shipshape_model::retention::RetentionPolicy;
-use shipshape_model::{Method, RequestSpec};
+use shipshape_model::{Method, RequestSpec, TrendSeries};
 
 pub const BASE: &str = "/csapi/v1.3";
 
@@ -66,11 +66,16 @@ pub fn aggregate(entity: &str, filter: &str, group_by: &str, limit: u32) -> Requ
         .param("limit", limit.to_string())
 }
 
-/// `GET /csapi/v1.3/{entity}/trend`: the filter's count per day over the last `days` days.
-pub fn trend(entity: &str, filter: &str, days: u32) -> RequestSpec {
-    RequestSpec::get(format!("{BASE}/{entity}/trend"))
+/// `GET /csapi/v1.3/{entity}/trend`: the filter per day over the last `days` days: its
+/// recorded count, or (`series=created`) how many matching rows were created each day.
+pub fn trend(entity: &str, filter: &str, days: u32, series: TrendSeries) -> RequestSpec {
+    let spec = RequestSpec::get(format!("{BASE}/{entity}/trend"))
         .param_opt("filter", Some(filter))
-        .param("days", days.to_string())
+        .param("days", days.to_string());
+    match series {
+        TrendSeries::Count => spec,
+        TrendSeries::Created => spec.param("series", series.as_str().to_string()),
+    }
 }
 
 /// `GET /csapi/v1.3/dashboards`: the dashboards the user can see.

@@ -110,6 +110,25 @@ async fn screenshots_and_measurements() -> anyhow::Result<()> {
     wait_gone(d, "[data-testid=widget] [aria-busy=true]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     d.screenshot(&dir.join("dashboard-runtime.png")).await?;
+    // A trend computed from creation dates, added from the library.
+    d.find(By::Css("[data-testid=add-widget]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        d,
+        "[data-testid=add-template][data-template=images-created]",
+    )
+    .await?
+    .click()
+    .await?;
+    wait_for(d, "[data-widget=images-created] canvas").await?;
+    wait_gone(d, "[data-testid=widget] [aria-busy=true]").await?;
+    let w = d.find(By::Css("[data-widget=images-created]")).await?;
+    w.scroll_into_view().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    w.screenshot(&dir.join("dashboard-images-created.png"))
+        .await?;
     d.execute("localStorage.removeItem('shipshape.theme')", vec![])
         .await?;
 

@@ -521,13 +521,31 @@ pub struct AggregateGroup {
     pub count: u64,
 }
 
-/// `GET /{entity}/trend` (extension): the count of a filter per UTC day over the last `days`
-/// days, today included. Only days whose count was taken have a point (the daily snapshot of
-/// the dashboards' trend widgets, or the first read of the trend that day); none is invented.
+wire_enum!(
+    /// What a trend gives per day. `count`: the filter's count as it was that day, recorded
+    /// (by the daily snapshot of the dashboards' trends, or the first read of the trend that
+    /// day); a day nobody counted has no point. `created`: how many of the rows stored now that
+    /// match the filter were created that day, computed from their `created` timestamps, so
+    /// every day of the range has its point (rows deleted since are not counted).
+    TrendSeries { Count = "count", Created = "created" }
+);
+
+// Not derivable: `wire_enum!` writes the enum.
+#[allow(clippy::derivable_impls)]
+impl Default for TrendSeries {
+    fn default() -> Self {
+        TrendSeries::Count
+    }
+}
+
+/// `GET /{entity}/trend` (extension): a filter per UTC day over the last `days` days, today
+/// included, as `series` says; no point is ever invented.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TrendResponse {
     pub days: u32,
+    #[serde(default)]
+    pub series: TrendSeries,
     pub points: Vec<TrendPoint>,
 }
 

@@ -1,6 +1,7 @@
 //! The widget library: templates grouped by subject, and "build your own" (kind, entity, QQL
 //! with the completing search bar, group-by, limit, columns, title) with a live preview. The
-//! same form edits a widget already on the dashboard.
+//! same form edits a widget already on the dashboard. Its code (with the search bar's) is a
+//! wasm chunk fetched the first time the library opens, not part of the console's first load.
 
 use super::board::Board;
 use super::widget::body;
@@ -8,7 +9,7 @@ use crate::components::search_bar::SearchBar;
 use leptos::prelude::*;
 use shipshape_model::dashboard::templates::{self, default_layout, Group};
 use shipshape_model::grid::{self, Layout};
-use shipshape_model::{Dashboard, Widget, WidgetEntity, WidgetKind};
+use shipshape_model::{Dashboard, TrendSeries, Widget, WidgetEntity, WidgetKind};
 use shipshape_qql::{catalogue, Entity};
 
 const KINDS: [(WidgetKind, &str); 6] = [
@@ -69,8 +70,30 @@ fn check(w: &Widget) -> Result<(), String> {
     d.check().map_err(|e| format!("{}: {}", e.field, e.message))
 }
 
+/// The library dialog, shown while a widget is being added or edited.
 #[component]
 pub fn Library() -> impl IntoView {
+    let board = expect_context::<Board>();
+    view! {
+        <Show when=move || board.editing.with(Option::is_some)>
+            <Suspense fallback=|| view! {
+                <div class="dialog-backdrop">
+                    <div class="dialog" role="status" aria-busy="true">"Opening the widget library…"</div>
+                </div>
+            }>
+                {Suspend::new(library_dialog())}
+            </Suspense>
+        </Show>
+    }
+}
+
+#[lazy]
+fn library_dialog() -> AnyView {
+    view! { <LibraryDialog /> }.into_any()
+}
+
+#[component]
+fn LibraryDialog() -> impl IntoView {
     let board = expect_context::<Board>();
     let close = move || board.editing.set(None);
     let tab_custom = RwSignal::new(false);
@@ -171,6 +194,7 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
         columns: None,
         sort: None,
         days: None,
+        series: None,
         layout: default_layout(WidgetKind::Count),
     });
     let is_new = editing.is_none();
@@ -311,6 +335,19 @@ fn Builder(start: Option<Widget>) -> impl IntoView {
             }.into_any());
         }
         if w.kind == WidgetKind::Trend {
+            let created = move || draft.with(|w| w.series == Some(TrendSeries::Created));
+            out.push(view! {
+                <label class="dfield">
+                    <span class="dfield-label">"Each day"</span>
+                    <select class="input" data-testid="builder-series" on:change=move |ev| {
+                        let v = event_target_value(&ev).parse::<TrendSeries>().ok();
+                        set(&|w| w.series = v.filter(|s| *s == TrendSeries::Created));
+                    }>
+                        <option value="count" selected=move || !created()>"How many match (recorded daily)"</option>
+                        <option value="created" selected=created>"How many were created that day"</option>
+                    </select>
+                </label>
+            }.into_any());
             out.push(view! {
                 <label class="dfield">
                     <span class="dfield-label">"Days"</span>

@@ -11,7 +11,9 @@ use crate::navigation::use_navigator;
 use leptos::prelude::*;
 use shipshape_model::dashboard::{findings_as_images, group_filter};
 use shipshape_model::grid::{self, Layout};
-use shipshape_model::{AggregateResponse, RequestSpec, Widget, WidgetEntity, WidgetKind};
+use shipshape_model::{
+    AggregateResponse, RequestSpec, TrendSeries, Widget, WidgetEntity, WidgetKind,
+};
 use wasm_bindgen::JsCast;
 
 /// The count of `filter`'s rows: a list's `count`; findings, which have no list, are counted
@@ -36,10 +38,15 @@ pub fn requests_of(w: &Widget) -> Vec<RequestSpec> {
         // The count's recorded days give its change over the last week, where they exist.
         WidgetKind::Count if w.entity != WidgetEntity::Vulnerability => vec![
             count_request(w, &w.query),
-            requests::trend(entity, &w.query, CHANGE_DAYS + 1),
+            requests::trend(entity, &w.query, CHANGE_DAYS + 1, TrendSeries::Count),
         ],
         WidgetKind::Count => vec![count_request(w, &w.query)],
-        WidgetKind::Trend => vec![requests::trend(entity, &w.query, w.days.unwrap_or(30))],
+        WidgetKind::Trend => vec![requests::trend(
+            entity,
+            &w.query,
+            w.days.unwrap_or(30),
+            w.series.unwrap_or_default(),
+        )],
         WidgetKind::Ratio => vec![
             count_request(w, &w.query),
             count_request(w, w.base_query.as_deref().unwrap_or("")),
@@ -796,13 +803,17 @@ fn trend_view(w: &Widget, body: &str) -> Result<AnyView, String> {
     let noun = noun(w);
     let latest = data.last().map(|d| d.count).unwrap_or(0);
     let recorded = data.len();
-    let summary = format!(
-        "Line chart of {noun} per day over {days} days; {recorded} days recorded: {}",
-        data.iter()
-            .map(|d| format!("{} {}", d.label, d.count))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let created = answer.series == TrendSeries::Created;
+    let points = data
+        .iter()
+        .map(|d| format!("{} {}", d.label, d.count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let summary = if created {
+        format!("Line chart of {noun} created per day over {days} days: {points}")
+    } else {
+        format!("Line chart of {noun} per day over {days} days; {recorded} days recorded: {points}")
+    };
     let board = expect_context::<Board>();
     let id = w.id.clone();
     let size = Signal::derive(move || board.layout_of(&id).map(|l| (l.w, l.h)).unwrap_or_default());
@@ -813,7 +824,13 @@ fn trend_view(w: &Widget, body: &str) -> Result<AnyView, String> {
             nav.push(h);
         }
     });
-    let note = if recorded < days as usize {
+    let note = if created {
+        let total: u64 = data.iter().map(|d| d.count).sum();
+        format!(
+            "{} created in {days} days, from their creation dates (rows deleted since are not counted).",
+            crate::format::thousands(total)
+        )
+    } else if recorded < days as usize {
         format!(
             "{recorded} of {days} days recorded: a point is taken each day from the first time this trend is counted."
         )
@@ -825,7 +842,7 @@ fn trend_view(w: &Widget, body: &str) -> Result<AnyView, String> {
         <div class="groups trend" role="figure" aria-label=summary data-testid="widget-trend">
             <div class="trend-head">
                 <span class="trend-now">{crate::format::thousands(latest)}</span>
-                <span class="muted">{format!("{noun} today")}</span>
+                <span class="muted">{if created { format!("{noun} created today") } else { format!("{noun} today") }}</span>
             </div>
             <Chart data=data shape=Shape::Line redraw=size noun=noun on_pick=on_pick />
             <p class="trend-note muted">{note}</p>

@@ -113,6 +113,9 @@ pub struct Widget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub days: Option<u32>,
+    /// Trend widgets: what each day's point is (`count` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<crate::TrendSeries>,
     pub layout: Layout,
 }
 

@@ -61,6 +61,7 @@ fn widget(id: &str, kind: WidgetKind, entity: WidgetEntity, title: &str, query: 
         columns: None,
         sort: None,
         days: None,
+        series: None,
         layout: default_layout(kind),
     }
 }
@@ -94,6 +95,13 @@ use WidgetKind::{Bar, Count, Pie, Ratio, Table, Trend};
 
 fn daily(mut w: Widget, days: u32) -> Widget {
     w.days = Some(days);
+    w
+}
+
+/// A trend of rows created per day, computed from their timestamps (history from the first day).
+fn created_daily(w: Widget, days: u32) -> Widget {
+    let mut w = daily(w, days);
+    w.series = Some(crate::TrendSeries::Created);
     w
 }
 
@@ -295,6 +303,13 @@ pub fn widgets() -> Vec<(Group, Widget)> {
                 widget("images-by-os", Bar, Image, "Images by operating system", ""),
                 "operatingSystem",
                 8,
+            ),
+        ),
+        (
+            Images,
+            created_daily(
+                widget("images-created", Trend, Image, "Images created per day", ""),
+                30,
             ),
         ),
         (

@@ -305,3 +305,20 @@ fn findings_open_as_the_images_that_have_them() {
         }
     }
 }
+
+#[test]
+fn a_trend_says_what_its_days_count_and_an_unknown_series_is_refused() {
+    let mut v = doc();
+    v["widgets"][4]["series"] = serde_json::json!("created");
+    let d = import(&v).unwrap();
+    assert_eq!(d.widgets[4].series, Some(crate::TrendSeries::Created));
+    let written = serde_json::to_value(&d).unwrap();
+    assert_eq!(written["widgets"][4]["series"], "created");
+    assert!(
+        written["widgets"][0].get("series").is_none(),
+        "absent when not set: {written}"
+    );
+    v["widgets"][4]["series"] = serde_json::json!("weekly");
+    let e = import(&v).unwrap_err();
+    assert!(e.message.contains("weekly"), "{e}");
+}

@@ -1,6 +1,8 @@
-//! `GET /csapi/v1.3/{sensors|images|containers}/trend` (extension): the count of a filter per
-//! UTC day, for the dashboard's trend widgets. Reading a trend takes today's point when the
-//! day has none yet; past days have the points the daily snapshot took (`store::trends`).
+//! `GET /csapi/v1.3/{sensors|images|containers}/trend` (extension): a filter per UTC day, for
+//! the dashboard's trend widgets. `series=count` (the default): the filter's count as recorded
+//! each day; reading a trend takes today's point when the day has none yet, past days have the
+//! points the daily snapshot took (`store::trends`). `series=created`: how many matching rows
+//! were created each day, computed from their stored `created` timestamps for every day.
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -12,7 +14,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use shipshape_model::{TrendDays, TrendPoint, TrendResponse};
+use shipshape_model::{TrendDays, TrendPoint, TrendResponse, TrendSeries};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -33,25 +35,43 @@ pub struct TrendParams {
     /// How many days, today included.
     #[param(inline)]
     pub days: Option<TrendDays>,
+    /// What each day's point is: `count` (recorded daily, the default) or `created`.
+    #[param(inline)]
+    pub series: Option<TrendSeries>,
 }
 
 async fn trend(state: &AppState, entity: Entity, p: TrendParams) -> Result<Response, ApiError> {
     let now = crate::store::now_ms();
     let filter = parse_filter(entity, p.filter.as_deref(), now)?;
     let days = p.days.unwrap_or_default().get();
-    state.store.trend_point(&filter, now).await?;
+    let series = p.series.unwrap_or_default();
     let today = day_of(now);
-    let points = state
-        .store
-        .trend_points(&filter, today - i64::from(days) + 1, today)
-        .await?
+    let from = today - i64::from(days) + 1;
+    let points = match series {
+        TrendSeries::Count => {
+            state.store.trend_point(&filter, now).await?;
+            state
+                .store
+                .trend_points(&filter, from, today)
+                .await?
+                .into_iter()
+                .map(|(day, count)| (day, count.max(0) as u64))
+                .collect()
+        }
+        TrendSeries::Created => state.store.created_per_day(&filter, from, today).await?,
+    };
+    let points = points
         .into_iter()
         .map(|(day, count)| TrendPoint {
             day: date(day),
-            count: count.max(0) as u64,
+            count,
         })
         .collect();
-    Ok(json(&TrendResponse { days, points }))
+    Ok(json(&TrendResponse {
+        days,
+        series,
+        points,
+    }))
 }
 
 /// `YYYY-MM-DD` of a UTC day number.

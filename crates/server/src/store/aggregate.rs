@@ -13,6 +13,7 @@ use super::db::{Dialect, Engine, Sql};
 use super::filter::compile;
 use super::filter::targets::{target, Element, From, Target};
 use super::listing::ListError;
+use super::trends::DAY_MS;
 use super::{Entity, Filter, Store};
 use shipshape_qql::TokenType;
 
@@ -184,34 +185,78 @@ impl Store {
                 sql
             }
         };
-        let key = format!("{}|{:?}", sql.text, sql.binds);
         let version = self.version().await?;
-        let mut groups = match self.counts.groups(&key, version) {
-            Some(g) => g,
-            None => {
-                let _counting = self.counts.lock_for(&key).await;
-                match self.counts.groups(&key, version) {
-                    Some(g) => g,
-                    None => {
-                        let groups = {
-                            let _permit = self.heavy_permit().await?;
-                            match grouping {
-                                Grouping::Key { .. } => sql.fetch_all(self.db()).await?,
-                                Grouping::Severity => {
-                                    severity_groups(sql.fetch_one(self.db()).await?)
-                                }
-                            }
-                        };
-                        self.counts.put_groups(key, version, groups.clone());
-                        groups
-                    }
-                }
-            }
-        };
+        let severity = matches!(grouping, Grouping::Severity);
+        let mut groups = self.kept_groups(&sql, version, severity).await?;
         // The severities are kept all five, whatever the limit.
         groups.truncate(limit);
         let total = self.count_for(filter, version).await?;
         Ok(Some((total, groups)))
+    }
+
+    /// The groups `sql` selects (`k`, `n` rows; or one row of the five severities' sums when
+    /// `severity`), kept in memory for the database version they were counted at; requests
+    /// for the same statement at once count it once.
+    async fn kept_groups(
+        &self,
+        sql: &Sql,
+        version: i64,
+        severity: bool,
+    ) -> Result<Vec<GroupRow>, ListError> {
+        let key = format!("{}|{:?}", sql.text, sql.binds);
+        if let Some(g) = self.counts.groups(&key, version) {
+            return Ok(g);
+        }
+        let _counting = self.counts.lock_for(&key).await;
+        if let Some(g) = self.counts.groups(&key, version) {
+            return Ok(g);
+        }
+        let groups = {
+            let _permit = self.heavy_permit().await?;
+            if severity {
+                severity_groups(sql.fetch_one(self.db()).await?)
+            } else {
+                sql.fetch_all(self.db()).await?
+            }
+        };
+        self.counts.put_groups(key, version, groups.clone());
+        Ok(groups)
+    }
+
+    /// How many rows matching `filter` were created on each UTC day from `from` to `to` (day
+    /// numbers, both included), from their `created` timestamps: every day of the range, oldest
+    /// first, days without one at 0. Kept like the aggregates.
+    pub async fn created_per_day(
+        &self,
+        filter: &Filter,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, u64)>, ListError> {
+        let d = self.engine().dialect();
+        let a = filter.entity.alias();
+        let day = format!("{a}.created / {DAY_MS}");
+        let key = match d.engine() {
+            Engine::Sqlite => format!("CAST({day} AS TEXT)"),
+            Engine::Postgres => format!("({day})::text"),
+        };
+        // Whole numbers computed here, not input: written into the statement.
+        let range = format!(
+            "{a}.created >= {} AND {a}.created < {}",
+            from * DAY_MS,
+            (to + 1) * DAY_MS
+        );
+        let mut sql = Sql::new(format!("SELECT {key} AS k, count(*) AS n "));
+        sql.append(&scope(d, filter, "", &range));
+        sql.push(" GROUP BY 1");
+        let version = self.version().await?;
+        let groups = self.kept_groups(&sql, version, false).await?;
+        let mut per_day: std::collections::HashMap<i64, u64> = groups
+            .into_iter()
+            .filter_map(|g| Some((g.k.parse().ok()?, g.n.max(0) as u64)))
+            .collect();
+        Ok((from..=to)
+            .map(|day| (day, per_day.remove(&day).unwrap_or(0)))
+            .collect())
     }
 }
 

@@ -168,6 +168,8 @@ async fn bad_trend_requests_are_refused_with_the_parameter_named() {
         ("days=99999999999999999999", "days"),
         ("filter=nosuchtoken%3A1", "filter"),
         ("filter=state%3A", "filter"),
+        ("series=daily", "series"),
+        ("series=", "series"),
     ] {
         let res = app
             .get(&t, &format!("/csapi/v1.3/containers/trend?{query}"))
@@ -187,4 +189,104 @@ async fn bad_trend_requests_are_refused_with_the_parameter_named() {
         .unwrap();
     assert_eq!(res.status(), 401);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 0);
+}
+
+#[tokio::test]
+async fn the_created_series_counts_rows_created_each_day_from_their_timestamps() {
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    // The demo fleet is seeded as of `NOW`: move its creation dates to end today, as if seeded
+    // now (before anything was read, so nothing kept is stale).
+    let shift = now_ms() - NOW;
+    for table in ["containers", "images", "sensors"] {
+        app.exec(&format!("UPDATE {table} SET created = created + {shift}"))
+            .await;
+    }
+    let today = day_of(now_ms());
+    for (entity, table, filter, cond) in [
+        ("containers", "containers", "", "1 = 1"),
+        (
+            "containers",
+            "containers",
+            "state:RUNNING",
+            "state = 'RUNNING'",
+        ),
+        ("images", "images", "vulnerabilities.severity:5", "sev5 > 0"),
+    ] {
+        let body = app
+            .get_json(
+                &t,
+                &format!(
+                    "/csapi/v1.3/{entity}/trend?series=created&days=30&filter={}",
+                    enc(filter)
+                ),
+            )
+            .await;
+        assert_eq!(body["series"], "created");
+        assert_eq!(body["days"], 30);
+        let points = body["points"].as_array().unwrap();
+        assert_eq!(
+            points.len(),
+            30,
+            "{entity} {filter}: every day has its point"
+        );
+        let mut nonzero = 0;
+        for (i, p) in points.iter().enumerate() {
+            let day = today - 29 + i as i64;
+            let date = chrono::DateTime::from_timestamp_millis(day * DAY_MS)
+                .unwrap()
+                .format("%Y-%m-%d")
+                .to_string();
+            assert_eq!(p["day"], date.as_str(), "oldest first, consecutive days");
+            let expected = app
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM {table} WHERE {cond} AND created >= {} AND created < {}",
+                    day * DAY_MS,
+                    (day + 1) * DAY_MS
+                ))
+                .await;
+            assert_eq!(p["count"], expected, "{entity} {filter} on {date}");
+            nonzero += usize::from(expected > 0);
+        }
+        assert!(
+            nonzero >= 2,
+            "{entity} {filter}: the demo data spreads over days"
+        );
+    }
+    // Computed, not recorded: nothing is stored for it.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM trend_points").await, 0);
+
+    // A write moves the points at once (the kept answer is for the data's version): the three
+    // newest containers deleted through the API leave the last 30 days three fewer.
+    let sum = |b: Value| -> i64 {
+        b["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["count"].as_i64().unwrap())
+            .sum()
+    };
+    let path = "/csapi/v1.3/containers/trend?series=created&days=30";
+    let before = sum(app.get_json(&t, path).await);
+    let newest = app.get_json(&t, "/csapi/v1.3/containers?pageSize=3").await;
+    let ids: Vec<String> = newest["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("containerIds={}", r["sha"].as_str().unwrap()))
+        .collect();
+    let res = app
+        .client
+        .delete(app.url(&format!("/csapi/v1.3/containers?{}", ids.join("&"))))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let job: Value = res.json().await.unwrap();
+    let job = app
+        .wait_job(&t, job["deletionJobId"].as_str().unwrap())
+        .await;
+    assert_eq!(job["deleted"], 3);
+    assert_eq!(sum(app.get_json(&t, path).await), before - 3);
 }

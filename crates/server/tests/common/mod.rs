@@ -121,6 +121,14 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// Runs a statement on the database directly (test-side setup of stored values).
+    pub async fn exec(&self, sql: &str) {
+        Sql::new(sql)
+            .execute(self.store.db())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
