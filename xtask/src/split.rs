@@ -79,14 +79,71 @@ pub fn split_console() -> Result<()> {
                 .arg(m))?;
         }
     }
-    for m in &modules {
-        let size = std::fs::metadata(m).map(|m| m.len()).unwrap_or(0);
-        println!(
-            "{}: {size} bytes",
-            m.file_name().unwrap_or_default().to_string_lossy()
-        );
+    let loader = content_hash_names(&staging, &out_name, &split.split_modules)?;
+    println!("chunk loader: {loader}");
+    for entry in std::fs::read_dir(&staging)? {
+        let p = entry?.path();
+        if p.extension().is_some_and(|e| e == "wasm") {
+            let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "{}: {size} bytes",
+                p.file_name().unwrap_or_default().to_string_lossy()
+            );
+        }
     }
     Ok(())
+}
+
+/// Gives the chunks and their loader names that change with their content (`chunk_9-<hash>.wasm`,
+/// `__wasm_split-<hash>.js`), as trunk does for the main files: a browser that kept an older
+/// build's `chunk_9.wasm` (the server sends `Last-Modified`, which allows heuristic caching)
+/// never pairs it with a newer main module. Returns the loader's new name.
+fn content_hash_names(staging: &Path, out_name: &str, chunks: &[PathBuf]) -> Result<String> {
+    let loader = staging.join(LINK_NAME.trim_start_matches("./"));
+    let mut js = std::fs::read_to_string(&loader)
+        .with_context(|| format!("reading {}", loader.display()))?;
+    for chunk in chunks {
+        let name = file_name(chunk);
+        let stem = name.trim_end_matches(".wasm");
+        let hashed = format!("{stem}-{}.wasm", short_hash(&std::fs::read(chunk)?));
+        let quoted = format!("\"./{name}\"");
+        if !js.contains(&quoted) {
+            bail!("the chunk loader does not name {name}");
+        }
+        js = js.replace(&quoted, &format!("\"./{hashed}\""));
+        std::fs::rename(chunk, staging.join(&hashed))?;
+    }
+    let loader_name = format!("__wasm_split-{}.js", short_hash(js.as_bytes()));
+    std::fs::write(staging.join(&loader_name), &js)?;
+    std::fs::remove_file(&loader)?;
+    // The main module's glue imports the loader (`import * as importN from "./__wasm_split.js"`);
+    // the wasm's own import module name, the key of the imports object, stays as it is.
+    let glue = staging.join(format!("{out_name}.js"));
+    let text = std::fs::read_to_string(&glue)?;
+    let from = format!("from \"{LINK_NAME}\"");
+    if !text.contains(&from) {
+        bail!("{} does not import {LINK_NAME}", glue.display());
+    }
+    std::fs::write(
+        &glue,
+        text.replace(&from, &format!("from \"./{loader_name}\"")),
+    )?;
+    Ok(loader_name)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// 16 hex digits of a hash of `data` (names for caches, not security).
+fn short_hash(data: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data.hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 /// The name trunk gave the console's JS and wasm (`shipshape-console-<hash>`), read off the
