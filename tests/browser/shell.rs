@@ -236,3 +236,69 @@ async fn pages_outside_the_first_load_are_fetched_when_first_opened() -> anyhow:
     );
     browser.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_whose_code_cannot_be_fetched_reloads_once_then_says_so() -> anyhow::Result<()> {
+    // The console as a tab opened before an upgrade would find it: Settings' chunk gone.
+    let dist = tempfile::tempdir()?;
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dist_dir())? {
+        let p = entry?.path();
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.contains("settings_route") {
+            removed += 1;
+        } else {
+            std::fs::copy(&p, dist.path().join(&name))?;
+        }
+    }
+    assert!(removed > 0, "the build has a settings chunk");
+    let app = App::start_with_dist(dist.path()).await?;
+    let browser = Browser::start().await?;
+    let d = &browser.driver;
+    sign_in_at(d, &app, "/dashboard", "admin", ADMIN_PASSWORD).await?;
+    wait_for(d, "[data-testid=widget]").await?;
+    d.find(By::Css("[data-testid=nav-settings]"))
+        .await?
+        .click()
+        .await?;
+    // The first failure reloads the console (a fresh session: nothing tried yet), which after an
+    // upgrade brings the new build; the router had not left the dashboard yet, so it is back.
+    let tried = wait_until(d, "return sessionStorage.getItem('shipshape.chunkReload')").await?;
+    assert!(tried.is_string(), "the reload was tried: {tried}");
+    wait_for(d, "[data-testid=widget]").await?;
+    assert!(d.current_url().await?.path().ends_with("/dashboard"));
+    // Failing again at once (the chunk is really missing) explains instead of reloading again.
+    d.find(By::Css("[data-testid=nav-settings]"))
+        .await?
+        .click()
+        .await?;
+    let alert = wait_for(d, "[data-testid=chunk-error]").await?;
+    assert!(alert.text().await?.contains("could not load"));
+    assert_eq!(
+        d.execute(
+            "return sessionStorage.getItem('shipshape.chunkReload')",
+            vec![]
+        )
+        .await?
+        .json(),
+        &tried,
+        "no second reload"
+    );
+    browser.quit().await
+}
+
+/// Polls `script` until it returns something other than null (10 s at most).
+async fn wait_until(d: &WebDriver, script: &str) -> anyhow::Result<serde_json::Value> {
+    for _ in 0..100 {
+        let v = d.execute(script, vec![]).await?.json().clone();
+        if !v.is_null() {
+            return Ok(v);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("waited 10 s for `{script}`")
+}

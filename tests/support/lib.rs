@@ -62,6 +62,11 @@ pub struct App {
 
 impl App {
     pub async fn start() -> Result<App> {
+        Self::start_with_dist(&dist_dir()).await
+    }
+
+    /// The same, serving the console from `dist` (a changed copy of the built console).
+    pub async fn start_with_dist(dist: &Path) -> Result<App> {
         let template = template_db()?;
         let dir = tempfile::tempdir()?;
         let db = dir.path().join("shipshape.db");
@@ -82,7 +87,7 @@ impl App {
                 &database_url,
                 "--dist",
             ])
-            .arg(dist_dir())
+            .arg(dist)
             .env("SHIPSHAPE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
