@@ -35,9 +35,9 @@ pub fn split_console() -> Result<()> {
         std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
     let out_name = staged_name(&staging)?;
 
-    let work = target_dir().join("wasm-split");
-    std::fs::create_dir_all(&work)?;
-    let main_wasm = work.join("main.wasm");
+    // In this build's staging dir (not the shared target dir, where two builds could meet);
+    // removed once wasm-bindgen has read it.
+    let main_wasm = staging.join("__split_main.wasm");
     let main_module = format!("./{out_name}.js");
     let split = wasm_split_cli_support::transform({
         let mut opts = wasm_split_cli_support::Options::new(&input_wasm);
@@ -60,6 +60,8 @@ pub fn split_console() -> Result<()> {
         .arg("--out-dir")
         .arg(&staging)
         .arg(&main_wasm))?;
+
+    std::fs::remove_file(&main_wasm)?;
 
     let mut modules = vec![staging.join(format!("{out_name}_bg.wasm"))];
     modules.extend(split.split_modules.iter().cloned());

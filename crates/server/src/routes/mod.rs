@@ -101,11 +101,31 @@ pub fn app(state: AppState) -> Router {
         let index_file = ServeFile::new(index)
             .precompressed_br()
             .precompressed_gzip();
+        // The console's routes get index.html; a missing file (a name with an extension, such
+        // as a chunk of an older build) is a 404, not a page the browser cannot use.
+        let spa = axum::routing::any(move |req: Request| {
+            let index_file = index_file.clone();
+            async move {
+                let file = req
+                    .uri()
+                    .path()
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('.'));
+                if file {
+                    return StatusCode::NOT_FOUND.into_response();
+                }
+                match tower::ServiceExt::oneshot(index_file, req).await {
+                    Ok(res) => res.map(Body::new),
+                    Err(never) => match never {},
+                }
+            }
+        });
         router = router.fallback_service(
             ServeDir::new(&dist)
                 .precompressed_br()
                 .precompressed_gzip()
-                .fallback(index_file),
+                .fallback(spa),
         );
     } else {
         router = router.fallback(|| async {

@@ -123,6 +123,17 @@ async fn the_console_is_served_with_a_single_page_app_fallback() {
         .await
         .unwrap();
     assert_eq!(css.text().await.unwrap(), "body{}");
+    // A missing file (a chunk of an older build, say) is a 404, not the page.
+    for missing in ["/chunk_9-0123456789abcdef.wasm", "/old.js", "/images/x.png"] {
+        let res = app
+            .client
+            .get(format!("{base}{missing}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{missing}");
+        assert!(!res.text().await.unwrap().contains("<title>"), "{missing}");
+    }
     // API paths never fall back to the page.
     let api = app
         .client
