@@ -297,25 +297,8 @@ async fn groups_come_most_first_within_the_limit_and_follow_every_write() {
             "/csapi/v1.3/containers?pageSize=3&filter=state%3ARUNNING",
         )
         .await;
-    let ids: Vec<String> = list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| format!("containerIds={}", r["sha"].as_str().unwrap()))
-        .collect();
-    assert_eq!(ids.len(), 3);
-    let res = app
-        .client
-        .delete(app.url(&format!("/csapi/v1.3/containers?{}", ids.join("&"))))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let job: Value = res.json().await.unwrap();
-    let job = app
-        .wait_job(&t, job["deletionJobId"].as_str().unwrap())
-        .await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 3);
+    let job = app.delete_listed_containers(&t, &list).await;
     assert_eq!(job["deleted"], 3, "{job}");
     let after = app.get_json(&t, by_state).await;
     assert_eq!(running(&after), running(&before) - 3);

@@ -269,24 +269,7 @@ async fn the_created_series_counts_rows_created_each_day_from_their_timestamps()
     let path = "/csapi/v1.3/containers/trend?series=created&days=30";
     let before = sum(app.get_json(&t, path).await);
     let newest = app.get_json(&t, "/csapi/v1.3/containers?pageSize=3").await;
-    let ids: Vec<String> = newest["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| format!("containerIds={}", r["sha"].as_str().unwrap()))
-        .collect();
-    let res = app
-        .client
-        .delete(app.url(&format!("/csapi/v1.3/containers?{}", ids.join("&"))))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let job: Value = res.json().await.unwrap();
-    let job = app
-        .wait_job(&t, job["deletionJobId"].as_str().unwrap())
-        .await;
+    let job = app.delete_listed_containers(&t, &newest).await;
     assert_eq!(job["deleted"], 3);
     assert_eq!(sum(app.get_json(&t, path).await), before - 3);
 }

@@ -182,6 +182,33 @@ impl TestApp {
         serde_json::from_str(&body).expect("json")
     }
 
+    /// Deletes the containers of a list answer (`{"data": [{"sha": …}, …]}`) through
+    /// `DELETE /containers?containerIds=…` and returns the finished job.
+    pub async fn delete_listed_containers(
+        &self,
+        token: &str,
+        list: &serde_json::Value,
+    ) -> serde_json::Value {
+        let ids: Vec<String> = list["data"]
+            .as_array()
+            .expect("a list answer")
+            .iter()
+            .map(|r| format!("containerIds={}", r["sha"].as_str().unwrap()))
+            .collect();
+        assert!(!ids.is_empty(), "nothing listed to delete");
+        let res = self
+            .client
+            .delete(self.url(&format!("/csapi/v1.3/containers?{}", ids.join("&"))))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let job: serde_json::Value = res.json().await.unwrap();
+        self.wait_job(token, job["deletionJobId"].as_str().unwrap())
+            .await
+    }
+
     /// Waits for a deletion job to finish and returns it.
     pub async fn wait_job(&self, token: &str, id: &str) -> serde_json::Value {
         for _ in 0..200 {
