@@ -29,13 +29,14 @@ fn chunk_failed() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let now = js_sys::Date::now();
+    // Whole milliseconds: integer text is cheap in wasm, float parsing and printing are not.
+    let now = js_sys::Date::now() as u64;
     let storage = window.session_storage().ok().flatten();
     let last = storage
         .as_ref()
         .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|v| v.parse::<f64>().ok());
-    if last.is_none_or(|t| now - t > 30_000.0) {
+        .and_then(|v| v.parse::<u64>().ok());
+    if last.is_none_or(|t| now.saturating_sub(t) > 30_000) {
         if let Some(s) = &storage {
             let _ = s.set_item(KEY, &now.to_string());
         }

@@ -66,7 +66,10 @@ async fn dashboard_of_12_widgets_render_time() -> anyhow::Result<()> {
         .error_for_status()?
         .json()
         .await?;
-    let id = created["id"].as_str().unwrap_or_default().to_string();
+    let id = created["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("the created dashboard has no id: {created}"))?
+        .to_string();
 
     let browser = Browser::start().await?;
     let d = &browser.driver;

@@ -261,15 +261,21 @@ async fn a_page_whose_code_cannot_be_fetched_reloads_once_then_says_so() -> anyh
     let d = &browser.driver;
     sign_in_at(d, &app, "/dashboard", "admin", ADMIN_PASSWORD).await?;
     wait_for(d, "[data-testid=widget]").await?;
+    // A mark on this document: it is gone once the page has been loaded again.
+    const MARK: &str = "window.shipshapeTestMark = true";
+    const MARKED: &str = "return window.shipshapeTestMark === true";
+    d.execute(MARK, vec![]).await?;
     d.find(By::Css("[data-testid=nav-settings]"))
         .await?
         .click()
         .await?;
     // The first failure reloads the console (a fresh session: nothing tried yet), which after an
     // upgrade brings the new build; the router had not left the dashboard yet, so it is back.
+    wait_until(d, &format!("{MARKED} ? null : true")).await?;
     let tried = wait_until(d, "return sessionStorage.getItem('shipshape.chunkReload')").await?;
     assert!(tried.is_string(), "the reload was tried: {tried}");
     wait_for(d, "[data-testid=widget]").await?;
+    d.execute(MARK, vec![]).await?;
     assert!(d.current_url().await?.path().ends_with("/dashboard"));
     // Failing again at once (the chunk is really missing) explains instead of reloading again.
     d.find(By::Css("[data-testid=nav-settings]"))
@@ -287,6 +293,11 @@ async fn a_page_whose_code_cannot_be_fetched_reloads_once_then_says_so() -> anyh
         .json(),
         &tried,
         "no second reload"
+    );
+    assert_eq!(
+        d.execute(MARKED, vec![]).await?.json(),
+        &serde_json::json!(true),
+        "the page explaining is the same document: not loaded again"
     );
     browser.quit().await
 }

@@ -137,11 +137,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--size-only") {
         tools::ensure_console_tools()?;
         crate::build_console()?;
-        step("Console first-load transfer (as precompressed for serving)");
-        for line in first_load_sizes()? {
-            println!("{line}");
-        }
-        return Ok(());
+        return report_sizes(&mut Vec::new());
     }
     if engine != "sqlite" && engine != "postgres" {
         bail!("--engine takes sqlite or postgres, not '{engine}'");
@@ -321,11 +317,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     report.push(format!("\n{text}"));
 
     if std::path::Path::new("dist/index.html").exists() {
-        step("Console first-load transfer (as precompressed for serving)");
-        for line in first_load_sizes()? {
-            println!("{line}");
-            report.push(format!("\n{line}"));
-        }
+        report_sizes(&mut report)?;
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all("bench-out")?;
@@ -637,6 +629,16 @@ fn shipshape_percent(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Prints (and adds to `report`) the console's first-load transfer from `dist/`.
+fn report_sizes(report: &mut Vec<String>) -> Result<()> {
+    step("Console first-load transfer (as precompressed for serving)");
+    for line in first_load_sizes()? {
+        println!("{line}");
+        report.push(format!("\n{line}"));
+    }
+    Ok(())
 }
 
 /// The console's first load (index.html, the CSS, the main JS with its chunk loader and the main

@@ -87,10 +87,7 @@ pub fn split_console() -> Result<()> {
         let p = entry?.path();
         if p.extension().is_some_and(|e| e == "wasm") {
             let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-            println!(
-                "{}: {size} bytes",
-                p.file_name().unwrap_or_default().to_string_lossy()
-            );
+            println!("{}: {size} bytes", file_name(&p));
         }
     }
     Ok(())

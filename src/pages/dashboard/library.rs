@@ -97,44 +97,47 @@ fn LibraryDialog() -> impl IntoView {
     let board = expect_context::<Board>();
     let close = move || board.editing.set(None);
     let tab_custom = RwSignal::new(false);
-    view! {
-        <Show when=move || board.editing.with(Option::is_some)>
-            {move || {
-                let editing = board.editing.get().flatten();
-                let heading = if editing.is_some() { "Edit widget" } else { "Add widget" };
-                let start = editing.as_ref().and_then(|id| {
-                    board.doc.with_untracked(|d| d.as_ref()?.widgets.iter().find(|w| &w.id == id).cloned())
-                });
-                let custom = editing.is_some() || tab_custom.get();
-                view! {
-                    <div class="dialog-backdrop" on:click=move |_| close()>
-                        <div class="dialog dialog-wide" role="dialog" aria-modal="true" aria-label=heading
-                            data-testid="widget-library" on:click=|ev| ev.stop_propagation()
-                            on:keydown=move |ev| if ev.key() == "Escape" { close() }>
-                            <header class="dialog-head">
-                                <h2>{heading}</h2>
-                                <button type="button" class="btn btn-ghost" data-testid="library-close" on:click=move |_| close()>"Close"</button>
-                            </header>
-                            {editing.is_none().then(|| view! {
-                                <div class="tabs" role="tablist">
-                                    <button type="button" role="tab" class="tab" class:tab-active=move || !tab_custom.get()
-                                        aria-selected=move || (!tab_custom.get()).to_string() data-testid="tab-templates"
-                                        on:click=move |_| tab_custom.set(false)>"Templates"</button>
-                                    <button type="button" role="tab" class="tab" class:tab-active=move || tab_custom.get()
-                                        aria-selected=move || tab_custom.get().to_string() data-testid="tab-custom"
-                                        on:click=move |_| tab_custom.set(true)>"Build your own"</button>
-                                </div>
-                            })}
-                            {if custom {
-                                view! { <Builder start=start /> }.into_any()
-                            } else {
-                                view! { <Templates /> }.into_any()
-                            }}
+    // Nothing once the library closes (`Library` then removes it).
+    move || {
+        let editing = board.editing.get()?;
+        let heading = if editing.is_some() {
+            "Edit widget"
+        } else {
+            "Add widget"
+        };
+        let start = editing.as_ref().and_then(|id| {
+            board
+                .doc
+                .with_untracked(|d| d.as_ref()?.widgets.iter().find(|w| &w.id == id).cloned())
+        });
+        let custom = editing.is_some() || tab_custom.get();
+        Some(view! {
+            <div class="dialog-backdrop" on:click=move |_| close()>
+                <div class="dialog dialog-wide" role="dialog" aria-modal="true" aria-label=heading
+                    data-testid="widget-library" on:click=|ev| ev.stop_propagation()
+                    on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+                    <header class="dialog-head">
+                        <h2>{heading}</h2>
+                        <button type="button" class="btn btn-ghost" data-testid="library-close" on:click=move |_| close()>"Close"</button>
+                    </header>
+                    {editing.is_none().then(|| view! {
+                        <div class="tabs" role="tablist">
+                            <button type="button" role="tab" class="tab" class:tab-active=move || !tab_custom.get()
+                                aria-selected=move || (!tab_custom.get()).to_string() data-testid="tab-templates"
+                                on:click=move |_| tab_custom.set(false)>"Templates"</button>
+                            <button type="button" role="tab" class="tab" class:tab-active=move || tab_custom.get()
+                                aria-selected=move || tab_custom.get().to_string() data-testid="tab-custom"
+                                on:click=move |_| tab_custom.set(true)>"Build your own"</button>
                         </div>
-                    </div>
-                }
-            }}
-        </Show>
+                    })}
+                    {if custom {
+                        view! { <Builder start=start /> }.into_any()
+                    } else {
+                        view! { <Templates /> }.into_any()
+                    }}
+                </div>
+            </div>
+        })
     }
 }
 

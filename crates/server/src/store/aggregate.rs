@@ -47,6 +47,14 @@ enum Grouping {
     Severity,
 }
 
+/// A number as text, the type of a group's key.
+fn number_as_text(d: Dialect, expr: &str) -> String {
+    match d.engine() {
+        Engine::Sqlite => format!("CAST({expr} AS TEXT)"),
+        Engine::Postgres => format!("({expr})::text"),
+    }
+}
+
 fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
     let def = shipshape_qql::catalogue(super::filter::qql_entity(entity))
         .iter()
@@ -54,10 +62,7 @@ fn group_expr(d: Dialect, entity: Entity, token: &str) -> Option<Grouping> {
     let as_text = |expr: &str| -> Option<String> {
         Some(match def.ty {
             TokenType::Keyword(_) | TokenType::Text => expr.to_string(),
-            TokenType::Number { .. } => match d.engine() {
-                Engine::Sqlite => format!("CAST({expr} AS TEXT)"),
-                Engine::Postgres => format!("({expr})::text"),
-            },
+            TokenType::Number { .. } => number_as_text(d, expr),
             TokenType::Boolean => format!("CASE WHEN {expr} THEN 'true' ELSE 'false' END"),
             TokenType::Date | TokenType::LabelPair => return None,
         })
@@ -234,11 +239,7 @@ impl Store {
     ) -> Result<Vec<(i64, u64)>, ListError> {
         let d = self.engine().dialect();
         let a = filter.entity.alias();
-        let day = format!("{a}.created / {DAY_MS}");
-        let key = match d.engine() {
-            Engine::Sqlite => format!("CAST({day} AS TEXT)"),
-            Engine::Postgres => format!("({day})::text"),
-        };
+        let key = number_as_text(d, &format!("{a}.created / {DAY_MS}"));
         // Whole numbers computed here, not input: written into the statement.
         let range = format!(
             "{a}.created >= {} AND {a}.created < {}",
