@@ -55,9 +55,20 @@ pub fn current_url() -> String {
 /// Only same-origin paths are followed after sign-in (never `//evil.example`).
 pub fn safe_return_path(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/signin") => n,
+        Some(n) if is_console_path(&n) && !n.starts_with("/signin") => n,
         _ => "/sensors".into(),
     }
+}
+
+/// True for a path of this console: one `/` then not another `/` or `\` (browsers read `//x`
+/// and `/\x` as another host), and no backslash or control character anywhere (browsers turn
+/// `\` into `/` and drop tabs and newlines, so `/\t/x` is `//x`). A space is kept: browsers
+/// encode it.
+fn is_console_path(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !n.chars().any(|c| c == '\\' || c.is_control())
 }
 
 thread_local! {
@@ -83,4 +94,39 @@ pub fn list_url(entity: &str) -> String {
                 .map(|(_, u)| u.clone())
         })
         .unwrap_or_else(|| format!("/{entity}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_path;
+
+    #[test]
+    fn only_console_paths_are_followed_after_sign_in() {
+        for ok in [
+            "/images?filter=os%3Adebian",
+            "/dashboard",
+            "/settings/users",
+            "/images?filter=repo.tag:\"x $y\" and os:a b",
+        ] {
+            assert_eq!(safe_return_path(Some(ok.into())), ok);
+        }
+        // Each of these would leave the console (another host, a script, a scheme), or loop.
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/\tevil",
+            "/\n/evil.example",
+            "/x\\y",
+            "/signin?next=/x",
+            "",
+        ] {
+            assert_eq!(safe_return_path(Some(bad.into())), "/sensors", "{bad:?}");
+        }
+        assert_eq!(safe_return_path(None), "/sensors");
+    }
 }

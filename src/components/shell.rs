@@ -65,9 +65,14 @@ pub fn Shell() -> impl IntoView {
     };
 
     let routing = use_context::<crate::app::Routing>();
+    let api = crate::api::use_api();
     let sign_out = move |_| {
         signing_out.set(true);
-        session.expire();
+        // The server refuses this token from now on; the tab forgets it either way.
+        leptos::task::spawn_local(async move {
+            let _ = api.text(&crate::api::requests::sign_out(), None).await;
+            session.expire();
+        });
     };
 
     view! {
@@ -79,7 +84,7 @@ pub fn Shell() -> impl IntoView {
                         {brand_mark()}
                         "Shipshape"
                     </div>
-                    <nav class="nav" aria-label="Main">{links()}</nav>
+                    <nav class="nav" aria-label="Main">{links}</nav>
                 </aside>
                 <div class="main-col">
                     <header class="topbar">

@@ -20,11 +20,18 @@ pub fn SignInPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let next = move || safe_return_path(query.with_untracked(|q| q.get("next")));
 
-    // Already signed in (a second tab, or Back after signing in): go on.
-    Effect::new(move |_| {
-        if session.signed_in() {
+    // Already signed in (a second tab, or Back after signing in): go on, once. Once gone on,
+    // the effect reads nothing more, so a later new token (a password change) cannot send the
+    // user back to this page's `next` from a page they have moved to since.
+    Effect::new(move |gone: Option<bool>| {
+        if gone == Some(true) {
+            return true;
+        }
+        let signed_in = session.signed_in();
+        if signed_in {
             nav.replace(&next());
         }
+        signed_in
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -59,9 +59,14 @@ async fn copied_curl_snippet_returns_the_rows_the_table_shows() -> anyhow::Resul
     let body: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let api_keys: Vec<String> = body["data"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("the snippet's answer: {body}"))
         .iter()
-        .map(|r| r["sha"].as_str().unwrap().to_string())
+        .map(|r| {
+            r["sha"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a row without sha: {r}"))
+                .to_string()
+        })
         .collect();
     assert_eq!(
         api_keys, keys,

@@ -2,6 +2,7 @@
 //! Build the console (`trunk build --release`) and the server first; see `support/lib.rs`.
 //! (Not `main.rs`: cargo would also pick `tests/*/main.rs` up as a test of the root package.)
 
+mod access;
 mod api_panel;
 mod bench;
 mod dashboard;

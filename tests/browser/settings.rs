@@ -562,6 +562,7 @@ async fn settings_screenshots() -> Result<()> {
     let d = &browser.driver;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
     std::fs::create_dir_all(&dir)?;
+    app.add_user("vera", "viewer", "viewer-password").await?;
     sign_in_at(d, &app, "/settings", "admin", ADMIN_PASSWORD).await?;
     d.set_window_rect(0, 0, 1280, 1000).await?;
     for theme in ["light", "dark"] {
@@ -602,6 +603,34 @@ async fn settings_screenshots() -> Result<()> {
         d.screenshot(&dir.join(format!("audit-{theme}.png")))
             .await?;
         d.set_window_rect(0, 0, 1280, 1000).await?;
+        d.goto(format!("{}/settings/users", app.url)).await?;
+        wait_for(d, "[data-testid=user-row][data-user=vera]").await?;
+        wait_for(d, "[data-user=vera] [data-testid=reset-user]")
+            .await?
+            .click()
+            .await?;
+        let field = wait_for(d, "#reset-password").await?;
+        field.send_keys("short").await?;
+        d.screenshot(&dir.join(format!("settings-users-{theme}.png")))
+            .await?;
+        d.goto(format!("{}/settings/tokens", app.url)).await?;
+        let name = wait_for(d, "#token-name").await?;
+        name.send_keys(format!("CI export ({theme})")).await?;
+        d.find(By::Css("[data-testid=make-token]"))
+            .await?
+            .click()
+            .await?;
+        wait_for(d, "[data-testid=token-secret]").await?;
+        wait_for(d, "[data-testid=tokens-table]").await?;
+        d.screenshot(&dir.join(format!("settings-tokens-{theme}.png")))
+            .await?;
+        d.goto(format!("{}/settings/account", app.url)).await?;
+        wait_for(d, "#new-password")
+            .await?
+            .send_keys("weak")
+            .await?;
+        d.screenshot(&dir.join(format!("settings-account-{theme}.png")))
+            .await?;
     }
     browser.quit().await?;
     Ok(())

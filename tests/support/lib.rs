@@ -185,6 +185,8 @@ impl Drop for App {
 /// chromedriver plus one headless Chromium session.
 pub struct Browser {
     pub driver: WebDriver,
+    /// chromedriver's port (for the endpoints thirtyfour does not wrap).
+    port: u16,
     chromedriver: Child,
     _profile: tempfile::TempDir,
 }
@@ -241,6 +243,8 @@ impl Browser {
             caps.add_arg(arg)?;
         }
         caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
+        // The page's console messages (CSP violations among them), for `console_messages`.
+        caps.set_base_capability("goog:loggingPrefs", serde_json::json!({ "browser": "ALL" }))?;
         if let Some(dir) = downloads {
             caps.add_experimental_option(
                 "prefs",
@@ -253,9 +257,40 @@ impl Browser {
         let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await?;
         Ok(Browser {
             driver,
+            port,
             chromedriver,
             _profile: profile,
         })
+    }
+
+    /// The messages the pages wrote to the browser console since the last call (errors,
+    /// warnings, Content-Security-Policy violations).
+    pub async fn console_messages(&self) -> Result<Vec<String>> {
+        let url = format!(
+            "http://127.0.0.1:{}/session/{}/se/log",
+            self.port,
+            self.driver.session_id()
+        );
+        let v: serde_json::Value = reqwest::Client::new()
+            .post(url)
+            .json(&serde_json::json!({ "type": "browser" }))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let entries = v["value"]
+            .as_array()
+            .with_context(|| format!("no log entries in {v}"))?;
+        Ok(entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["level"].as_str().unwrap_or(""),
+                    e["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect())
     }
 
     pub async fn quit(mut self) -> Result<()> {

@@ -192,10 +192,11 @@ pub fn bench(args: &[String]) -> Result<()> {
         &bin,
         &db,
         PASSWORD,
+        // wrk sends thousands of requests a second with one token.
         if with_console {
-            &["--dist", "dist"]
+            &["--api-rate-limit", "0", "--dist", "dist"]
         } else {
-            &[]
+            &["--api-rate-limit", "0"]
         },
     )?;
     let base = server.base.clone();

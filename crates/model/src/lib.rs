@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP servers, databases or the DOM: the console and the server both
 //! depend on this crate so that they agree on shapes and verdicts.
 
+pub mod access;
 pub mod audit;
 pub mod dashboard;
 pub mod entity;

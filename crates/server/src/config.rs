@@ -28,6 +28,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage the token signing key.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Copy a live SQLite database to a new file, consistently (for PostgreSQL use pg_dump).
     Backup(BackupArgs),
 }
@@ -76,6 +81,55 @@ pub struct ServeArgs {
     #[arg(long, env = "SHIPSHAPE_JOB_STALE_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub job_stale_secs: u64,
+    /// The address clients reach this server at (for example https://shipshape.example.com),
+    /// for absolute links such as the bulk lists' `Link` header. Without it, the address the
+    /// connection came in on.
+    #[arg(long, env = "SHIPSHAPE_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For and, without
+    /// --public-url, links' host from X-Forwarded-Host/Host and X-Forwarded-Proto.
+    #[arg(long, env = "SHIPSHAPE_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// API requests a second allowed per token (bursts of twice that); 0 turns the limit off.
+    #[arg(long, env = "SHIPSHAPE_API_RATE_LIMIT", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub api_rate_limit: u32,
+    /// Failed sign-ins allowed per user name in the sign-in window.
+    #[arg(long, env = "SHIPSHAPE_SIGNIN_FAILURES_PER_USER", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub signin_failures_per_user: u32,
+    /// Failed sign-ins allowed per client address in the sign-in window.
+    #[arg(long, env = "SHIPSHAPE_SIGNIN_FAILURES_PER_ADDRESS", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub signin_failures_per_address: u32,
+    /// The window failed sign-ins are counted in, in seconds.
+    #[arg(long, env = "SHIPSHAPE_SIGNIN_WINDOW_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub signin_window_secs: u64,
+}
+
+/// An absolute http(s) URL without a path, query or fragment.
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let trimmed = s.trim().trim_end_matches('/');
+    let uri: axum::http::Uri = trimmed
+        .parse()
+        .map_err(|e| format!("not a URL ({e}); for example https://shipshape.example.com"))?;
+    match (uri.scheme_str(), uri.authority(), uri.path()) {
+        (Some("http" | "https"), Some(_), "" | "/") if uri.query().is_none() => {
+            Ok(trimmed.to_string())
+        }
+        _ => Err("give the scheme and host only, for example https://shipshape.example.com".into()),
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Replace the token signing key: every token signed before is refused from then on
+    /// (users sign in again; service tokens are not affected).
+    Rotate {
+        #[arg(long, env = "SHIPSHAPE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -29,6 +29,12 @@ pub enum ApiError {
     /// A change that must name the version it replaces (`If-Match`) did not.
     #[error("{0}")]
     PreconditionRequired(String),
+    /// Too many requests (or failed sign-ins): try again after `retry_after_secs`.
+    #[error("{message}")]
+    TooMany {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The database work of the request ran past its time limit, or no connection came free.
     #[error("{0}")]
     Unavailable(String),
@@ -90,6 +96,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -164,12 +171,25 @@ impl IntoResponse for ApiError {
             }
             other => error_body(status, other.to_string()),
         };
-        match self {
-            ApiError::Fields { details, .. } => body.details = details,
-            ApiError::Qql { span, .. } => body.span = Some(span),
-            _ => {}
-        }
+        let retry_after = match self {
+            ApiError::Fields { details, .. } => {
+                body.details = details;
+                None
+            }
+            ApiError::Qql { span, .. } => {
+                body.span = Some(span);
+                None
+            }
+            ApiError::TooMany {
+                retry_after_secs, ..
+            } => Some(retry_after_secs),
+            _ => None,
+        };
         let mut res = json_error_response(status, &body);
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

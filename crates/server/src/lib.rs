@@ -13,11 +13,9 @@ pub mod routes;
 pub mod store;
 pub mod windows;
 
-use crate::auth::password::VerifiedCache;
 use crate::auth::token::TokenKeys;
-use crate::error::ApiError;
+use crate::auth::{Access, AccessOptions};
 use crate::jobs::{JobOptions, JobRunner};
-use crate::store::users::UserRow;
 use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,10 +25,11 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: Store,
     pub tokens: Arc<TokenKeys>,
-    pub verified: Arc<VerifiedCache>,
+    /// Sign-in throttle, session checks, request rates, proxy and URL settings.
+    pub access: Arc<Access>,
     /// The built console (trunk's `dist/`), served at `/` when present.
     pub dist: Option<PathBuf>,
-    /// True when this server speaks HTTPS itself (for absolute URLs in `Link` headers).
+    /// True when this server speaks HTTPS itself (for absolute URLs and HSTS).
     pub tls: bool,
     /// Runs this process's background jobs.
     pub jobs: JobRunner,
@@ -47,41 +46,29 @@ impl AppState {
         tls: bool,
         jobs: JobOptions,
     ) -> anyhow::Result<Self> {
-        let secret = store.jwt_secret().await?;
+        Self::with_options(store, dist, tls, jobs, AccessOptions::default()).await
+    }
+
+    pub async fn with_options(
+        store: Store,
+        dist: Option<PathBuf>,
+        tls: bool,
+        jobs: JobOptions,
+        access: AccessOptions,
+    ) -> anyhow::Result<Self> {
+        let (secret, version) = store.jwt_key().await?;
         Ok(Self {
             jobs: JobRunner::new(store.clone(), jobs),
             store,
-            tokens: Arc::new(TokenKeys::new(&secret, TokenKeys::DEFAULT_TTL_SECS)),
-            verified: Arc::new(VerifiedCache::default()),
+            tokens: Arc::new(TokenKeys::with_version(
+                &secret,
+                version,
+                TokenKeys::DEFAULT_TTL_SECS,
+            )),
+            access: Arc::new(Access::new(access)?),
             dist,
             tls,
         })
-    }
-
-    /// The user with these credentials, or 401. Verification runs off the async threads.
-    pub async fn check_password(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<UserRow, ApiError> {
-        let denied = || ApiError::Unauthorized("Invalid username or password.".into());
-        let Some(user) = self.store.user(username).await? else {
-            return Err(denied());
-        };
-        let verified = self.verified.clone();
-        let (u, p, h) = (
-            username.to_string(),
-            password.to_string(),
-            user.password_hash.clone(),
-        );
-        let ok = tokio::task::spawn_blocking(move || verified.verify(&u, &p, &h))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        if ok {
-            Ok(user)
-        } else {
-            Err(denied())
-        }
     }
 }
 
@@ -91,8 +78,21 @@ pub async fn ensure_admin(
     store: &Store,
     env_password: Option<String>,
 ) -> anyhow::Result<Option<String>> {
-    if store.user("admin").await?.is_some() {
-        if let Some(p) = env_password.filter(|p| !p.is_empty()) {
+    let env_password = env_password.filter(|p| !p.is_empty());
+    if let Some(p) = &env_password {
+        if let Some(why) = shipshape_model::access::password_problem("admin", p) {
+            anyhow::bail!("SHIPSHAPE_ADMIN_PASSWORD {why}");
+        }
+    }
+    if let Some(admin) = store.user("admin").await? {
+        if let Some(p) = env_password {
+            if auth::password::verify_password(&p, &admin.password_hash)
+                && admin.role == shipshape_model::Role::Admin
+                && !admin.disabled
+            {
+                // Unchanged: the admin's sessions stay.
+                return Ok(None);
+            }
             // An explicit password in the environment always wins, so a forgotten one can be reset.
             let hash = auth::password::hash_password(&p)?;
             store
@@ -101,7 +101,7 @@ pub async fn ensure_admin(
         }
         return Ok(None);
     }
-    let (password, generated) = match env_password.filter(|p| !p.is_empty()) {
+    let (password, generated) = match env_password {
         Some(p) => (p, false),
         None => (auth::password::generate_password(), true),
     };

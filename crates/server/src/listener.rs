@@ -64,6 +64,15 @@ fn acceptor(
     Ok(TlsAcceptor::from(Arc::new(cfg)))
 }
 
+/// The two ends of a request's connection, in its extensions: who is calling (the sign-in
+/// throttle counts per client address) and which of this server's addresses they reached
+/// (absolute links when no `--public-url` is set).
+#[derive(Clone, Copy, Debug)]
+pub struct Peer {
+    pub remote: std::net::SocketAddr,
+    pub local: std::net::SocketAddr,
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then waits (up to 30 s) for in-flight
 /// requests.
 pub async fn serve(
@@ -94,7 +103,17 @@ pub async fn serve(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        let ends = Peer {
+            remote: peer,
+            local: stream.local_addr().unwrap_or(peer),
+        };
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ends);
+                req
+            },
+        ));
         let builder = builder.clone();
         let watcher = graceful.watcher();
         let tls = tls.clone();

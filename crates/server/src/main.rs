@@ -2,7 +2,11 @@
 
 use anyhow::Context;
 use clap::Parser;
-use shipshape_server::config::{BackupArgs, Cli, Command, SeedArgs, ServeArgs, UserCommand};
+use shipshape_server::auth::signin::SignInLimits;
+use shipshape_server::auth::AccessOptions;
+use shipshape_server::config::{
+    BackupArgs, Cli, Command, KeysCommand, SeedArgs, ServeArgs, UserCommand,
+};
 use shipshape_server::jobs::JobOptions;
 use shipshape_server::store::{Entity, Filter, Store, StoreOptions};
 use shipshape_server::{demo, ensure_admin, listener, routes, AppState};
@@ -21,6 +25,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Seed(args) => seed(args).await,
         Command::Backup(args) => backup(args).await,
+        Command::Keys {
+            command: KeysCommand::Rotate { database_url },
+        } => {
+            let store = Store::open(&database_url).await?;
+            let rotated = store.rotate_jwt_key("command line").await;
+            store.close().await;
+            println!(
+                "signing key rotated (now version {}): tokens signed before are refused; users sign in again",
+                rotated?
+            );
+            Ok(())
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -35,8 +51,11 @@ async fn main() -> anyhow::Result<()> {
                 .read_to_string(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
-            if password.chars().count() < 8 {
-                anyhow::bail!("the password must have at least 8 characters");
+            if let Some(why) = shipshape_model::access::user_name_problem(&name) {
+                anyhow::bail!("the user name {why}");
+            }
+            if let Some(why) = shipshape_model::access::password_problem(&name, password) {
+                anyhow::bail!("the password {why}");
             }
             let store = Store::open(&database_url).await?;
             let hash = shipshape_server::auth::password::hash_password(password)?;
@@ -86,7 +105,18 @@ async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
         stale_after: std::time::Duration::from_secs(args.job_stale_secs),
         sweep_every: std::time::Duration::from_secs(args.job_stale_secs.clamp(1, 5)),
     };
-    let state = AppState::with_jobs(store, dist, tls.is_some(), jobs).await?;
+    let access = AccessOptions {
+        signin: SignInLimits {
+            window: std::time::Duration::from_secs(args.signin_window_secs),
+            per_name: i64::from(args.signin_failures_per_user),
+            per_address: i64::from(args.signin_failures_per_address),
+            ..SignInLimits::default()
+        },
+        api_rate: args.api_rate_limit,
+        trust_proxy: args.trust_proxy,
+        public_url: args.public_url.clone(),
+    };
+    let state = AppState::with_options(store, dist, tls.is_some(), jobs, access).await?;
     // Takes over jobs a stopped server left unfinished, now and from time to time.
     let sweeper = state.jobs.start_sweeper();
     let app = routes::app(state);

@@ -1,12 +1,14 @@
 //! Settings: data retention, sensor profiles and the sensor release (`spec/settings.md`),
 //! each a form backed by the REST API, saved with `If-Match`, with the request Save sends on
-//! show.
+//! show; and access: one's own account, service tokens, and (admins) users.
 
+mod access;
 mod form;
 mod profiles;
 mod release;
 mod retention;
 
+use access::{AccountSettings, TokensSettings, UsersSettings};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use profiles::ProfileSettings;
@@ -14,15 +16,20 @@ use release::ReleaseSettings;
 use retention::RetentionSettings;
 
 /// The sections: (path segment, title).
-const SECTIONS: [(&str, &str); 3] = [
+const SECTIONS: [(&str, &str); 6] = [
     ("retention", "Data retention"),
     ("profiles", "Sensor profiles"),
     ("release", "Sensor release"),
+    ("account", "My account"),
+    ("tokens", "Service tokens"),
+    ("users", "Users"),
 ];
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let params = use_params_map();
+    let session = crate::session::use_session();
+    let admin = untrack(|| session.role()).allows(shipshape_model::Role::Admin);
     let section = Memo::new(move |_| {
         params
             .with(|p| p.get("section"))
@@ -34,7 +41,8 @@ pub fn SettingsPage() -> impl IntoView {
             <header class="page-head"><h1>"Settings"</h1></header>
             <div class="settings-layout">
                 <nav class="settings-nav" aria-label="Settings sections">
-                    {SECTIONS.iter().map(|(id, title)| {
+                    // Users are managed by admins only (the API refuses others).
+                    {SECTIONS.iter().filter(|(id, _)| admin || *id != "users").map(|(id, title)| {
                         let id: &'static str = id;
                         view! {
                             <a href=format!("/settings/{id}") class="settings-link" data-testid=format!("settings-nav-{id}")
@@ -48,6 +56,10 @@ pub fn SettingsPage() -> impl IntoView {
                     {move || match section.get().as_str() {
                         "release" => view! { <ReleaseSettings /> }.into_any(),
                         "profiles" => view! { <ProfileSettings /> }.into_any(),
+                        "account" => view! { <AccountSettings /> }.into_any(),
+                        "tokens" => view! { <TokensSettings /> }.into_any(),
+                        "users" if admin => view! { <UsersSettings /> }.into_any(),
+                        "users" => view! { <p class="notice">"Only administrators manage users."</p> }.into_any(),
                         _ => view! { <RetentionSettings /> }.into_any(),
                     }}
                 </div>

@@ -24,6 +24,7 @@ fn method_name(parts: &Parts) -> &'static str {
         crate::request::Method::Get => "Get",
         crate::request::Method::Post => "Post",
         crate::request::Method::Put => "Put",
+        crate::request::Method::Patch => "Patch",
         crate::request::Method::Delete => "Delete",
     }
 }

@@ -56,13 +56,20 @@ impl VerifiedCache {
         h.finalize().into()
     }
 
-    pub fn verify(&self, user: &str, password: &str, hash: &str) -> bool {
+    /// True when these credentials verified within the last minute (no hashing).
+    pub fn recently(&self, user: &str, password: &str, hash: &str) -> bool {
         let key = Self::key(user, password, hash);
-        if let Ok(map) = self.inner.lock() {
-            if map.get(&key).is_some_and(|t| t.elapsed() < Self::TTL) {
-                return true;
-            }
+        self.inner
+            .lock()
+            .is_ok_and(|map| map.get(&key).is_some_and(|t| t.elapsed() < Self::TTL))
+    }
+
+    /// Verifies, remembering a success for a minute.
+    pub fn verify(&self, user: &str, password: &str, hash: &str) -> bool {
+        if self.recently(user, password, hash) {
+            return true;
         }
+        let key = Self::key(user, password, hash);
         let ok = verify_password(password, hash);
         if ok {
             if let Ok(mut map) = self.inner.lock() {

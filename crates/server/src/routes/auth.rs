@@ -1,5 +1,8 @@
-//! `POST /auth`: form credentials in, bare JWT out (201, text/plain), as the Qualys API does.
+//! `POST /auth`: form credentials in, bare JWT out (201, text/plain), as the Qualys API does;
+//! throttled per user name and client address (429 with `Retry-After`). `POST /auth/logout`
+//! (extension) signs the presented JWT out.
 
+use crate::auth::{AuthUser, ClientAddress, Via};
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::State;
@@ -10,7 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(issue_token))
+    OpenApiRouter::new()
+        .routes(routes!(issue_token))
+        .routes(routes!(logout))
 }
 
 /// The sign-in form, for the document: the handler reads these fields from the form (or from a
@@ -30,9 +35,11 @@ pub struct AuthForm {
 #[utoipa::path(post, path = "/auth", tag = "auth",
     request_body(content = AuthForm, content_type = "application/x-www-form-urlencoded", description = "username=…&password=…&token=true"),
     responses((status = 201, description = "The JWT as text/plain", content_type = "text/plain", body = String),
-              (status = 401, description = "Wrong credentials", body = shipshape_model::ErrorBody)))]
+              (status = 401, description = "Wrong credentials", body = shipshape_model::ErrorBody),
+              (status = 429, description = "Too many failed sign-ins for this user name or address (see Retry-After)", body = shipshape_model::ErrorBody)))]
 pub async fn issue_token(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
@@ -77,12 +84,46 @@ pub async fn issue_token(
                 .collect(),
         });
     };
-    let row = state.check_password(user, pass).await?;
-    let token = state.tokens.issue(&row.username, row.role)?;
+    let row = state
+        .access
+        .signin
+        .check(&state.store, user, pass, &address)
+        .await?;
+    state.store.note_sign_in(&row.username).await?;
+    let token = state
+        .tokens
+        .issue(&row.username, row.role, row.token_version)?;
     Ok((
         StatusCode::CREATED,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         token,
     )
         .into_response())
+}
+
+/// Signs out the JWT this request carries: it is refused from then on (by every server
+/// process within seconds). Other sessions of the user stay; see
+/// `POST /csapi/v1.3/users/{name}/signout` to end them all.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 204, description = "Signed out"),
+              (status = 400, description = "The request was not made with a JWT", body = shipshape_model::ErrorBody),
+              (status = 401, description = "No valid token", body = shipshape_model::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn logout(user: AuthUser, State(state): State<AppState>) -> Result<Response, ApiError> {
+    let Via::Jwt { jti, exp } = &user.via else {
+        return Err(ApiError::BadRequest(
+            "Only a JWT can be signed out; revoke a service token with DELETE /csapi/v1.3/tokens/{id}."
+                .into(),
+        ));
+    };
+    state
+        .store
+        .revoke_jwt(&user.name, jti, exp.saturating_mul(1000))
+        .await?;
+    state
+        .access
+        .sessions
+        .jwts
+        .forget(&crate::auth::session::Sessions::jwt_key(&user.name, jti));
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -9,7 +9,7 @@ use crate::routes::json;
 use crate::routes::params::{BulkParams, RawQuery};
 use crate::store::Entity;
 use crate::AppState;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Uri};
+use axum::http::{header, HeaderName, HeaderValue, Uri};
 use axum::response::Response;
 use shipshape_model::request::percent_encode;
 use shipshape_model::{BulkResponse, Extensible};
@@ -38,30 +38,14 @@ pub fn cursor(last_id: i64) -> String {
 
 /// The next page's absolute URL: the request's own parameters first (`limit`, `filter`, …),
 /// `paginationQuery` last.
-pub fn next_url(
-    headers: &HeaderMap,
-    uri: &Uri,
-    tls: bool,
-    q: &RawQuery,
-    next_cursor: &str,
-) -> String {
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v == "http" || *v == "https")
-        .unwrap_or(if tls { "https" } else { "http" });
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()))
-        .unwrap_or("localhost");
+pub fn next_url(origin: &str, uri: &Uri, q: &RawQuery, next_cursor: &str) -> String {
     let mut parts: Vec<String> =
         q.0.iter()
             .filter(|(k, _)| k != "paginationQuery")
             .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
             .collect();
     parts.push(format!("paginationQuery={}", percent_encode(next_cursor)));
-    format!("{scheme}://{host}{}?{}", uri.path(), parts.join("&"))
+    format!("{origin}{}?{}", uri.path(), parts.join("&"))
 }
 
 /// `Link: <url>;rel=next`. The name is written capitalised on the wire (the server turns on
@@ -78,7 +62,7 @@ pub fn link_header(url: &str) -> (HeaderName, HeaderValue) {
 pub async fn bulk_page(
     state: &AppState,
     entity: Entity,
-    headers: &HeaderMap,
+    origin: &str,
     uri: &Uri,
     q: &RawQuery,
 ) -> Result<Response, ApiError> {
@@ -128,7 +112,7 @@ pub async fn bulk_page(
         }
     };
     if let (true, Some(last)) = (more, ids.last()) {
-        let (name, value) = link_header(&next_url(headers, uri, state.tls, q, &cursor(*last)));
+        let (name, value) = link_header(&next_url(origin, uri, q, &cursor(*last)));
         res.headers_mut().insert(name, value);
     }
     Ok(res)

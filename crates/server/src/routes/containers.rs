@@ -9,7 +9,6 @@ use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use shipshape_model::{
     ContainerVulnDetails, ContainerVulnResponse, Extensible, ListResponse, SoftwareResponse,
@@ -46,11 +45,11 @@ pub async fn list_containers(
 pub async fn bulk_containers(
     _user: AuthUser,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    crate::auth::Origin(origin): crate::auth::Origin,
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    bulk::bulk_page(&state, Entity::Container, &headers, &uri, &q).await
+    bulk::bulk_page(&state, Entity::Container, &origin, &uri, &q).await
 }
 
 async fn find_container(state: &AppState, sha: &str) -> Result<(i64, i64), ApiError> {

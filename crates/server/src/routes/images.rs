@@ -9,7 +9,6 @@ use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use shipshape_model::{
     Extensible, ImageAssociation, ImageVulnResponse, ListResponse, SoftwareResponse,
@@ -47,11 +46,11 @@ pub async fn list_images(
 pub async fn bulk_images(
     _user: AuthUser,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    crate::auth::Origin(origin): crate::auth::Origin,
     OriginalUri(uri): OriginalUri,
     q: RawQuery,
 ) -> Result<Response, ApiError> {
-    bulk::bulk_page(&state, Entity::Image, &headers, &uri, &q).await
+    bulk::bulk_page(&state, Entity::Image, &origin, &uri, &q).await
 }
 
 async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {

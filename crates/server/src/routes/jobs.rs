@@ -1,4 +1,5 @@
-//! `GET /csapi/v1.3/jobs/{id}` (extension): the outcome of a deletion.
+//! `GET /csapi/v1.3/jobs/{id}` (extension): the outcome of a deletion or a purge, for the user
+//! who asked for it and for admins (to anyone else it does not exist).
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -18,17 +19,19 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = shipshape_model::Job)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn get_job(
-    _user: AuthUser,
+    user: AuthUser,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     match state.store.job(&id).await? {
-        Some(mut job) => {
+        Some(mut job)
+            if job.requested_by == user.name || user.role == shipshape_model::Role::Admin =>
+        {
             if job.kind == crate::store::retention::JOB_KIND {
                 job.retention = state.store.retention_run(&id).await?;
             }
             Ok(json(&job))
         }
-        None => Err(ApiError::NotFound(format!("No job with id '{id}'."))),
+        _ => Err(ApiError::NotFound(format!("No job with id '{id}'."))),
     }
 }

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod containers;
 pub mod dashboards;
 pub mod deletes;
+pub mod headers;
 pub mod health;
 pub mod images;
 pub mod jobs;
@@ -18,6 +19,7 @@ pub mod searches;
 pub mod sensors;
 pub mod settings;
 pub mod trend;
+pub mod users;
 
 use crate::error::{error_body, json_error_response};
 use crate::AppState;
@@ -66,7 +68,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(profiles::router())
         .merge(audit::router())
-        .merge(searches::router());
+        .merge(searches::router())
+        .merge(users::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)
         .nest(ALIASES[0], assets())
@@ -79,6 +82,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
 }
 
 pub fn app(state: AppState) -> Router {
+    let policy = headers::Policy::new(state.dist.as_deref(), state.tls);
     let (api, doc) = documented().split_for_parts();
     let doc = std::sync::Arc::new(crate::openapi::finish(doc));
     let api = api.route(
@@ -143,6 +147,7 @@ pub fn app(state: AppState) -> Router {
         ))
         // Outside the limit and timeout layers, so their answers get the error body too.
         .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn_with_state(policy, headers::add))
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -161,7 +166,7 @@ async fn api_not_found(req: Request) -> Response {
 async fn json_errors(req: Request, next: Next) -> Response {
     let api = {
         let p = req.uri().path();
-        p.starts_with("/csapi") || p == "/auth"
+        p.starts_with("/csapi") || p == "/auth" || p.starts_with("/auth/")
     };
     let res = next.run(req).await;
     let status = res.status();

@@ -204,6 +204,48 @@ impl Store {
     }
 }
 
+/// The database file readable and writable by its owner only (it holds the token signing key
+/// and password hashes): created so when missing, tightened when it was not. SQLite gives its
+/// `-wal` and `-shm` files the database file's permissions.
+fn owner_only(file: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !file.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(file)
+                .with_context(|| format!("creating {}", file.display()))?;
+        }
+        for f in [
+            file.to_path_buf(),
+            sibling(file, "-wal"),
+            sibling(file, "-shm"),
+        ] {
+            if let Ok(meta) = std::fs::metadata(&f) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+                        .with_context(|| format!("making {} owner-only", f.display()))?;
+                    tracing::info!(file = %f.display(), "made the database file readable by its owner only");
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// SQLite's `-wal`/`-shm` file beside `file`.
+#[cfg(unix)]
+fn sibling(file: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = file.as_os_str().to_os_string();
+    name.push(suffix);
+    name.into()
+}
+
 /// No permit for a list-type read came free within the query limit.
 #[derive(Debug, thiserror::Error)]
 #[error("the server is busy with other queries")]
@@ -226,11 +268,15 @@ async fn open_sqlite(url: &str, max: u32, limit: Duration) -> anyhow::Result<(Db
         .strip_prefix("sqlite:")
         .map(|p| p.trim_start_matches("//"))
     {
-        if let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
+        let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+        if let Some(dir) = file.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating {}", dir.display()))?;
             }
+        }
+        if !path.starts_with(':') && !path.contains("mode=memory") {
+            owner_only(file)?;
         }
     }
     // No ping before each use: on SQLite it is a round trip to the connection's thread, on

@@ -83,30 +83,47 @@ impl Store {
         Ok((release, version))
     }
 
-    /// The JWT signing secret, generated and stored on first use.
-    pub async fn jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
+    /// The JWT signing key and its version (the `kid` of the tokens signed with it),
+    /// generated and stored on first use.
+    pub async fn jwt_key(&self) -> anyhow::Result<(Vec<u8>, i64)> {
         use base64::Engine;
-        if let Some((serde_json::Value::String(s), _)) = self.setting(JWT_SECRET).await? {
-            return Ok(base64::engine::general_purpose::STANDARD.decode(s)?);
+        if let Some((serde_json::Value::String(s), v)) = self.setting(JWT_SECRET).await? {
+            return Ok((base64::engine::general_purpose::STANDARD.decode(s)?, v));
         }
-        let secret: [u8; 32] = rand::random();
-        let encoded = base64::engine::general_purpose::STANDARD.encode(secret);
         // Two processes starting at once: the first insert wins and both read it back.
         Sql::new(
             "INSERT INTO settings (key, value, version, updated) VALUES (?, ?, 1, ?) \
              ON CONFLICT (key) DO NOTHING",
         )
         .bind(JWT_SECRET)
-        .bind(serde_json::Value::String(encoded).to_string())
+        .bind(new_secret().to_string())
         .bind(now_ms())
         .execute(self.jobs_db())
         .await?;
         match self.setting(JWT_SECRET).await? {
-            Some((serde_json::Value::String(s), _)) => {
-                Ok(base64::engine::general_purpose::STANDARD.decode(s)?)
+            Some((serde_json::Value::String(s), v)) => {
+                Ok((base64::engine::general_purpose::STANDARD.decode(s)?, v))
             }
             _ => anyhow::bail!("JWT secret missing after insert"),
         }
+    }
+
+    /// Replaces the signing key with a new random one: every token signed before is refused
+    /// from then on (by every server process, within the session check's cache time). The new
+    /// key's version; audited.
+    pub async fn rotate_jwt_key(&self, actor: &str) -> anyhow::Result<i64> {
+        self.jwt_key().await?;
+        let mut tx = self.write_tx().await?;
+        let version = write_setting(&mut tx, JWT_SECRET, &new_secret()).await?;
+        super::audit::record(
+            &mut tx,
+            actor,
+            "SIGNING_KEY_ROTATE",
+            serde_json::json!({ "keyVersion": version }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
     }
 
     pub async fn sensor_release(&self) -> sqlx::Result<Option<SensorRelease>> {
@@ -189,6 +206,13 @@ pub(super) async fn change(
     )
     .await?;
     Ok(version)
+}
+
+/// 32 random bytes, base64, as the setting's value.
+fn new_secret() -> serde_json::Value {
+    use base64::Engine;
+    let secret: [u8; 32] = rand::random();
+    serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(secret))
 }
 
 async fn write_setting(

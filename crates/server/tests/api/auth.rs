@@ -145,7 +145,7 @@ async fn a_token_signed_with_another_secret_is_refused() {
     .await;
     let other =
         shipshape_server::auth::token::TokenKeys::new(b"someone else's secret, 32 bytes!", 3600);
-    let forged = other.issue("admin", Role::Admin).unwrap();
+    let forged = other.issue("admin", Role::Admin, 0).unwrap();
     assert_error(app.get(&forged, "/csapi/v1.3/images").await, 401).await;
 }
 

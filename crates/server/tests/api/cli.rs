@@ -213,10 +213,90 @@ async fn self_signed_tls_serves_https() {
         .unwrap();
     let res = client.get(format!("{url}/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
+    // Over TLS, browsers are told to keep to HTTPS.
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
     // Plain HTTP to the TLS port does not get an answer.
     let plain = reqwest::Client::new()
         .get(url.replace("https://", "http://") + "/healthz")
         .send()
         .await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
+}
+
+#[tokio::test]
+async fn keys_rotate_ends_every_token_of_a_running_server() {
+    let test_db = TestDb::new().await.unwrap();
+    let db = test_db.url.clone();
+    let (_server, _, url) = serve(&db, &[], Some("admin-pass-xyz-123"));
+    let client = reqwest::Client::new();
+    let token = client
+        .post(format!("{url}/auth"))
+        .form(&[("username", "admin"), ("password", "admin-pass-xyz-123")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let me = |t: String| {
+        client
+            .get(format!("{url}/csapi/v1.3/me"))
+            .bearer_auth(t)
+            .send()
+    };
+    assert_eq!(me(token.clone()).await.unwrap().status(), 200);
+    let out = Command::new(BIN)
+        .args(["keys", "rotate", "--database-url", &db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("signing key rotated"));
+    // The server notices within its session cache's time.
+    tokio::time::sleep(
+        shipshape_server::auth::session::SESSION_CACHE + std::time::Duration::from_millis(300),
+    )
+    .await;
+    let res = me(token).await.unwrap();
+    assert_eq!(res.status(), 401);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(v["message"].as_str().unwrap().contains("rotated"), "{v}");
+    let fresh = client
+        .post(format!("{url}/auth"))
+        .form(&[("username", "admin"), ("password", "admin-pass-xyz-123")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(me(fresh).await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn a_weak_admin_password_in_the_environment_is_refused_at_start() {
+    let test_db = TestDb::new().await.unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &test_db.url,
+        ])
+        .env("SHIPSHAPE_ADMIN_PASSWORD", "admin123")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("SHIPSHAPE_ADMIN_PASSWORD must have at least 12 characters"),
+        "{err}"
+    );
 }

@@ -392,6 +392,7 @@ impl Fleet {
                 ("jobs", job),
                 ("dashboards", dashboard),
                 ("sensorProfile", profile),
+                ("users", "admin".to_string()),
             ]),
         }
     }

@@ -41,6 +41,7 @@ pub struct Options {
     pub dist: Option<std::path::PathBuf>,
     pub store: StoreOptions,
     pub jobs: JobOptions,
+    pub access: shipshape_server::auth::AccessOptions,
 }
 
 impl Default for Options {
@@ -51,6 +52,12 @@ impl Default for Options {
             dist: None,
             store: StoreOptions::default(),
             jobs: JobOptions::default(),
+            // Tests send requests back to back with one token; the rate limit has its own
+            // tests.
+            access: shipshape_server::auth::AccessOptions {
+                api_rate: 0,
+                ..Default::default()
+            },
         }
     }
 }
@@ -83,7 +90,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     ensure_admin(&store, Some(ADMIN_PASSWORD.into()))
         .await
         .expect("admin");
-    let state = AppState::with_jobs(store.clone(), opts.dist, false, opts.jobs)
+    let state = AppState::with_options(store.clone(), opts.dist, false, opts.jobs, opts.access)
         .await
         .expect("state");
     let mut app = routes::app(state.clone());
