@@ -68,9 +68,14 @@ pub fn Shell() -> impl IntoView {
     let api = crate::api::use_api();
     let sign_out = move |_| {
         signing_out.set(true);
-        // The server refuses this token from now on; the tab forgets it either way.
+        // The server refuses this token from now on; the tab forgets it either way, at the
+        // latest after 1.5 s (a server that does not answer keeps no one signed in).
         leptos::task::spawn_local(async move {
             let _ = api.text(&crate::api::requests::sign_out(), None).await;
+            session.expire();
+        });
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(1500).await;
             session.expire();
         });
     };

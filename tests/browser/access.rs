@@ -166,6 +166,7 @@ async fn an_admin_manages_users_and_tokens_and_a_user_changes_their_password() -
     d.goto(format!("{}/settings/tokens", app.url)).await?;
     wait_for(d, "[data-testid=tokens-empty]").await?;
     type_into(d, "#token-name", "nightly export").await?;
+    type_into(d, "#token-password", ADMIN_PASSWORD).await?;
     d.find(By::Css("[data-testid=make-token]"))
         .await?
         .click()

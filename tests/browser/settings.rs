@@ -616,6 +616,10 @@ async fn settings_screenshots() -> Result<()> {
         d.goto(format!("{}/settings/tokens", app.url)).await?;
         let name = wait_for(d, "#token-name").await?;
         name.send_keys(format!("CI export ({theme})")).await?;
+        wait_for(d, "#token-password")
+            .await?
+            .send_keys(ADMIN_PASSWORD)
+            .await?;
         d.find(By::Css("[data-testid=make-token]"))
             .await?
             .click()

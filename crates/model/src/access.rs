@@ -163,6 +163,10 @@ pub struct NewServiceToken {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<u32>,
+    /// The caller's password, again: a token outlives sessions, so a stolen session alone
+    /// cannot make one. (Not needed with HTTP Basic, which carries it.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
 }
 
 /// The answer to `POST /tokens`: the secret, shown this once.

@@ -73,36 +73,37 @@ impl AppState {
 }
 
 /// Creates the `admin` user on first start. Returns the generated password when one was made
-/// (the caller prints it once).
+/// (the caller prints it once). With `SHIPSHAPE_ADMIN_PASSWORD` set, a stored admin whose
+/// password differs gets this one (audited as a reset by "environment": a forgotten password is
+/// recovered so); its role and state stay as they are.
 pub async fn ensure_admin(
     store: &Store,
     env_password: Option<String>,
 ) -> anyhow::Result<Option<String>> {
     let env_password = env_password.filter(|p| !p.is_empty());
-    if let Some(p) = &env_password {
-        if let Some(why) = shipshape_model::access::password_problem("admin", p) {
-            anyhow::bail!("SHIPSHAPE_ADMIN_PASSWORD {why}");
-        }
-    }
+    let check = |p: &str| match shipshape_model::access::password_problem("admin", p) {
+        Some(why) => anyhow::bail!("SHIPSHAPE_ADMIN_PASSWORD {why}"),
+        None => Ok(()),
+    };
     if let Some(admin) = store.user("admin").await? {
         if let Some(p) = env_password {
-            if auth::password::verify_password(&p, &admin.password_hash)
-                && admin.role == shipshape_model::Role::Admin
-                && !admin.disabled
-            {
-                // Unchanged: the admin's sessions stay.
+            if auth::password::verify_password(&p, &admin.password_hash) {
                 return Ok(None);
             }
-            // An explicit password in the environment always wins, so a forgotten one can be reset.
+            check(&p)?;
             let hash = auth::password::hash_password(&p)?;
             store
-                .upsert_user("admin", &hash, shipshape_model::Role::Admin)
-                .await?;
+                .set_password("environment", "admin", &hash)
+                .await
+                .map_err(|e| anyhow::anyhow!("setting the admin password: {e}"))?;
         }
         return Ok(None);
     }
     let (password, generated) = match env_password {
-        Some(p) => (p, false),
+        Some(p) => {
+            check(&p)?;
+            (p, false)
+        }
         None => (auth::password::generate_password(), true),
     };
     let hash = auth::password::hash_password(&password)?;

@@ -116,6 +116,12 @@ async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
         trust_proxy: args.trust_proxy,
         public_url: args.public_url.clone(),
     };
+    if args.public_url.is_none() && !args.trust_proxy && !args.bind.ip().is_loopback() {
+        tracing::warn!(
+            "absolute links (the bulk lists' Link header) name the address each connection came in on; \
+             behind NAT, a load balancer or a proxy set --public-url (or --trust-proxy)"
+        );
+    }
     let state = AppState::with_options(store, dist, tls.is_some(), jobs, access).await?;
     // Takes over jobs a stopped server left unfinished, now and from time to time.
     let sweeper = state.jobs.start_sweeper();

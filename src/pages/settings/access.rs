@@ -214,12 +214,19 @@ pub fn TokensSettings() -> impl IntoView {
     let days = RwSignal::new(90u32);
     let made = RwSignal::new(None::<CreatedServiceToken>);
     let outcome = RwSignal::new(Outcome::None);
-    let draft = move || NewServiceToken {
+    let password = RwSignal::new(String::new());
+    let draft = move |current: String| NewServiceToken {
         name: name.get().trim().to_string(),
         role: token_role.get(),
         expires_in_days: (days.get() > 0).then_some(days.get()),
+        current_password: Some(current),
     };
-    let spec = Signal::derive(move || requests::create_token(&draft()));
+    // The panel shows the password as a placeholder.
+    let spec = Signal::derive(move || requests::create_token(&draft("<your password>".into())));
+    let password_problem = Signal::derive(move || {
+        (outcome.get() != Outcome::None && password.get().is_empty())
+            .then(|| "is required: a token outlives sessions".to_string())
+    });
     let name_problem = Signal::derive(move || {
         (outcome.get() != Outcome::None && name.get().trim().is_empty())
             .then(|| "is required".to_string())
@@ -227,16 +234,19 @@ pub fn TokensSettings() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         outcome.set(Outcome::Busy);
-        if name.get_untracked().trim().is_empty() {
-            outcome.set(Outcome::Failed("Give the token a name.".into()));
+        if name.get_untracked().trim().is_empty() || password.get_untracked().is_empty() {
+            outcome.set(Outcome::Failed(
+                "Give the token a name, and your password.".into(),
+            ));
             return;
         }
-        let spec = spec.get_untracked();
+        let spec = untrack(|| requests::create_token(&draft(password.get())));
         spawn_local(async move {
             match api.json::<CreatedServiceToken>(&spec, None).await {
                 Ok(t) => {
                     made.set(Some(t));
                     name.set(String::new());
+                    password.set(String::new());
                     outcome.set(Outcome::None);
                     tokens.retry();
                 }
@@ -293,6 +303,7 @@ pub fn TokensSettings() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                {input_row("token-password", "Your password", "password", password, password_problem, "current-password")}
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" data-testid="make-token">"Make token"</button>
                     <OutcomeLine outcome />
@@ -423,7 +434,11 @@ pub fn UsersSettings() -> impl IntoView {
                     resetting.set(None);
                     users.retry();
                 }
-                Err(e) => row_outcome.set(Outcome::Failed(said(&e))),
+                Err(e) => {
+                    row_outcome.set(Outcome::Failed(said(&e)));
+                    // The table shows what is stored again (a refused role change).
+                    users.retry();
+                }
             }
         });
     };

@@ -65,6 +65,8 @@ pub struct Access {
     pub signin: signin::SignInGuard,
     pub sessions: session::Sessions,
     pub rate: session::RateLimiter,
+    /// When this process last compared its signing key with the database's.
+    keys_checked: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Access {
@@ -73,6 +75,7 @@ impl Access {
             signin: signin::SignInGuard::new(options.signin.clone())?,
             sessions: session::Sessions::default(),
             rate: session::RateLimiter::new(options.api_rate),
+            keys_checked: std::sync::Mutex::new(None),
             options,
         })
     }
@@ -188,7 +191,8 @@ impl FromRequestParts<AppState> for Origin {
                     .headers
                     .get(name)
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.split(',').next())
+                    // The value the proxy (nearest to this server) wrote: the last.
+                    .and_then(|v| v.rsplit(',').next())
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
             };
@@ -289,12 +293,35 @@ async fn reload_keys(state: &AppState) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Makes sure this process signs with the newest key, reading the database at most once per
+/// session-cache time (so tokens issued right after a rotation elsewhere work, and forged
+/// `kid`s cannot make every request read the database).
+pub async fn fresh_keys(state: &AppState) -> Result<(), ApiError> {
+    let due = match state.access.keys_checked.lock() {
+        Ok(mut at) => {
+            let due = at.is_none_or(|t| t.elapsed() >= session::SESSION_CACHE);
+            if due {
+                *at = Some(std::time::Instant::now());
+            }
+            due
+        }
+        Err(_) => true,
+    };
+    if due {
+        let (_, version) = state.store.jwt_key().await?;
+        if version > state.tokens.version() {
+            reload_keys(state).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn jwt_user(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
     let claims = match state.tokens.verify(token) {
         Ok(c) => c,
         // Signed with a newer key than this process holds: another process rotated it.
         Err(TokenError::OtherKey(kid)) if kid > state.tokens.version() => {
-            reload_keys(state).await?;
+            fresh_keys(state).await?;
             state.tokens.verify(token)?
         }
         Err(e) => return Err(e.into()),

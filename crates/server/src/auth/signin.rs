@@ -41,6 +41,31 @@ impl Default for SignInLimits {
     }
 }
 
+/// How long an address that signed in as a name stays trusted for it (30 days).
+const TRUSTED_FOR_MS: i64 = 30 * 86_400_000;
+
+/// The user, unless disabled.
+fn admit(u: UserRow) -> Result<UserRow, ApiError> {
+    if u.disabled {
+        return Err(ApiError::Unauthorized(
+            "This user is disabled: ask an administrator to enable it.".into(),
+        ));
+    }
+    Ok(u)
+}
+
+/// The part of a client address the throttle counts: the address, or for IPv6 its /64 (one
+/// host usually holds a whole /64 and can pick any address in it).
+fn address_group(address: &str) -> String {
+    match address.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => address.to_string(),
+    }
+}
+
 /// What every refused sign-in attempt is told, known user or not.
 pub const DENIED: &str = "Invalid username or password.";
 
@@ -99,23 +124,53 @@ impl SignInGuard {
             Some((i, _)) => &username[..i],
             None => username,
         };
-        let keys = [
-            format!("user:{}", username.to_lowercase()),
-            format!("addr:{address}"),
-        ];
+        let user = store.user(username).await?;
+        // Credentials that verified a moment ago (a script sending Basic on every call) pass
+        // without counting or hashing: only a right password gets here.
+        if let Some(u) = &user {
+            if self.verified.recently(username, password, &u.password_hash) {
+                return admit(u.clone());
+            }
+        }
+        let name_key = format!("user:{}", username.to_lowercase());
+        let address_key = format!("addr:{}", address_group(address));
+        let trusted_key = format!(
+            "trusted:{}:{}",
+            username.to_lowercase(),
+            address_group(address)
+        );
         let window_ms = self.limits.window.as_millis() as i64;
-        let since = now_ms() - window_ms;
-        let counts = store.signin_failures(&keys, since).await?;
-        let over = counts.iter().find(|(k, _, n)| {
-            let limit = if k.starts_with("user:") {
-                self.limits.per_name
-            } else {
-                self.limits.per_address
-            };
-            *n >= limit
-        });
-        if let Some((_, started, _)) = over {
-            let wait_secs = ((started + window_ms - now_ms()).max(1000) as u64).div_ceil(1000);
+        let now = now_ms();
+        let since = now - window_ms;
+        // Counted before the password is checked, so attempts made at once cannot all pass.
+        let counts = store
+            .reserve_signin(&[name_key.clone(), address_key.clone()], since)
+            .await?;
+        // Old windows are forgotten now and then (about one attempt in 16).
+        if now % 16 == 0 {
+            if let Err(e) = store.forget_old_signins(since, now - TRUSTED_FOR_MS).await {
+                tracing::debug!(error = %e, "forgetting old sign-in counts");
+            }
+        }
+        // An address this name signed in from lately is not held back by failures of the name
+        // elsewhere (someone guessing cannot lock its owner out), only by its own limit.
+        let trusted = store
+            .signin_trusted_since(&trusted_key)
+            .await?
+            .is_some_and(|t| t > now - TRUSTED_FOR_MS);
+        let waits: Vec<i64> = counts
+            .iter()
+            .filter(|(k, _, n)| {
+                if *k == name_key {
+                    !trusted && *n > self.limits.per_name
+                } else {
+                    *n > self.limits.per_address
+                }
+            })
+            .map(|(_, started, _)| started + window_ms - now)
+            .collect();
+        if let Some(wait) = waits.into_iter().max() {
+            let wait_secs = (wait.max(1000) as u64).div_ceil(1000);
             return Err(ApiError::TooMany {
                 message: format!(
                     "Too many failed sign-ins for this user name or from this address: try again in {wait_secs} s."
@@ -123,28 +178,20 @@ impl SignInGuard {
                 retry_after_secs: wait_secs,
             });
         }
-        let user = store.user(username).await?;
         let hash = user
             .as_ref()
             .map_or(self.dummy.clone(), |u| u.password_hash.clone());
         let ok = self.verify(username, password, hash).await? && user.is_some();
         match user {
             Some(u) if ok => {
-                if u.disabled {
-                    return Err(ApiError::Unauthorized(
-                        "This user is disabled: ask an administrator to enable it.".into(),
-                    ));
-                }
-                if counts.iter().any(|(k, _, _)| k == &keys[0]) {
-                    store.clear_signin_failures(&keys[0]).await?;
-                }
-                Ok(u)
+                store
+                    .signin_succeeded(&name_key, &address_key, &trusted_key)
+                    .await?;
+                admit(u)
             }
             _ => {
                 tracing::warn!(user = username, address, "failed sign-in");
-                store
-                    .record_signin_failure(&keys, since, username, address)
-                    .await?;
+                store.audit_signin_failure(username, address).await?;
                 Err(ApiError::Unauthorized(DENIED.into()))
             }
         }
@@ -191,5 +238,25 @@ fn hashing_thread(queue: &Mutex<Receiver<Check>>, verified: &VerifiedCache) {
         let Ok(c) = next else { return };
         let ok = verified.verify(&c.user, &c.password, &c.hash);
         let _ = c.reply.send(ok);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_group;
+
+    #[test]
+    fn ipv6_addresses_are_counted_per_64() {
+        assert_eq!(address_group("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            address_group("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            address_group("2001:db8:1:2::7")
+        );
+        assert_ne!(
+            address_group("2001:db8:1:3::1"),
+            address_group("2001:db8:1:2::1")
+        );
+        assert_eq!(address_group("10.1.2.3"), "10.1.2.3");
+        assert_eq!(address_group("unknown"), "unknown");
     }
 }

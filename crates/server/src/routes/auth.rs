@@ -90,6 +90,7 @@ pub async fn issue_token(
         .check(&state.store, user, pass, &address)
         .await?;
     state.store.note_sign_in(&row.username).await?;
+    crate::auth::fresh_keys(&state).await?;
     let token = state
         .tokens
         .issue(&row.username, row.role, row.token_version)?;
@@ -116,6 +117,12 @@ pub async fn logout(user: AuthUser, State(state): State<AppState>) -> Result<Res
                 .into(),
         ));
     };
+    if jti.is_empty() {
+        // Issued before tokens had ids: it cannot be told apart from others like it.
+        return Err(ApiError::BadRequest(
+            "This token is from an older version and cannot be signed out alone: sign in again for one that can, or end every session with POST /csapi/v1.3/users/{name}/signout.".into(),
+        ));
+    }
     state
         .store
         .revoke_jwt(&user.name, jti, exp.saturating_mul(1000))

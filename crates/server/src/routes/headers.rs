@@ -13,10 +13,11 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The headers, computed once at start.
-#[derive(Clone)]
+/// The headers. The policy names the hashes of `index.html`'s inline scripts, so it is
+/// computed again whenever that file changes (a console deployed while the server runs).
 pub struct Policy {
-    csp: HeaderValue,
+    index: Option<std::path::PathBuf>,
+    csp: std::sync::Mutex<(Option<(std::time::SystemTime, u64)>, HeaderValue)>,
     hsts: bool,
 }
 
@@ -24,32 +25,60 @@ impl Policy {
     /// The policy for the console in `dist` (its inline scripts hashed) and a server that
     /// speaks TLS when `tls`.
     pub fn new(dist: Option<&Path>, tls: bool) -> Arc<Self> {
-        let index = dist
-            .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
-            .unwrap_or_default();
-        let hashes: String = inline_scripts(&index)
-            .iter()
-            .map(|s| {
-                let digest = Sha256::digest(s.as_bytes());
-                format!(
-                    " 'sha256-{}'",
-                    base64::engine::general_purpose::STANDARD.encode(digest)
-                )
-            })
-            .collect();
-        let csp = format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-             style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
-             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-             frame-ancestors 'none'"
-        );
+        let index = dist.map(|d| d.join("index.html"));
+        let stamp = index.as_deref().and_then(stamp);
+        let csp = csp_for(index.as_deref());
         Arc::new(Self {
-            csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(
-                "default-src 'self'; frame-ancestors 'none'",
-            )),
+            index,
+            csp: std::sync::Mutex::new((stamp, csp)),
             hsts: tls,
         })
     }
+
+    /// The policy, recomputed first when `fresh` and `index.html` changed since.
+    fn csp(&self, fresh: bool) -> HeaderValue {
+        let Ok(mut held) = self.csp.lock() else {
+            return HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'");
+        };
+        if fresh {
+            let now = self.index.as_deref().and_then(stamp);
+            if now != held.0 {
+                *held = (now, csp_for(self.index.as_deref()));
+            }
+        }
+        held.1.clone()
+    }
+}
+
+/// When a file was last changed, and its size.
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+fn csp_for(index: Option<&Path>) -> HeaderValue {
+    let html = index
+        .and_then(|i| std::fs::read_to_string(i).ok())
+        .unwrap_or_default();
+    let hashes: String = inline_scripts(&html)
+        .iter()
+        .map(|s| {
+            let digest = Sha256::digest(s.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(
+        "default-src 'self'; frame-ancestors 'none'",
+    ))
 }
 
 /// The text of each `<script>` without a `src`, exactly as the browser hashes it.
@@ -92,9 +121,15 @@ pub async fn add(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_string();
+    let api = path.starts_with("/csapi") || path == "/auth" || path.starts_with("/auth/");
     let mut res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, policy.csp.clone());
+    h.insert(header::CONTENT_SECURITY_POLICY, policy.csp(html));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -111,10 +146,10 @@ pub async fn add(
         );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
-        let api = path.starts_with("/csapi") || path == "/auth" || path.starts_with("/auth/");
+        let status = res.status();
         let value = if api {
             "no-store"
-        } else if is_hashed_asset(&path) && res.status().is_success() {
+        } else if is_hashed_asset(&path) && !html && (status.is_success() || status == 304) {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"

@@ -97,6 +97,27 @@ async fn hash(password: String) -> Result<String, ApiError> {
         .map_err(ApiError::Internal)
 }
 
+/// `password` is `name`'s (through the sign-in throttle), or 403.
+async fn confirm_password(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> Result<(), ApiError> {
+    match state
+        .access
+        .signin
+        .check(&state.store, name, password, address)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(ApiError::Unauthorized(m)) if m == DENIED => Err(ApiError::Forbidden(
+            "The current password is not right.".into(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 /// Sessions of `name` held in this process are read again on their next request.
 fn forget(state: &AppState, name: &str) {
     state.access.sessions.forget_user(name);
@@ -196,7 +217,8 @@ pub async fn change_user(
     Ok(json(&info))
 }
 
-/// An admin sets a new password (`{"newPassword": …}`); the user's sessions end.
+/// An admin sets a new password (`{"newPassword": …}`); the user's sessions end and their
+/// service tokens are revoked (a reset is how a taken-over account is recovered).
 #[utoipa::path(put, path = "/users/{name}/password", tag = "users", params(("name" = String, Path)),
     request_body = PasswordChange,
     responses((status = 204, description = "Changed"), (status = 400, body = shipshape_model::ErrorBody),
@@ -283,20 +305,7 @@ pub async fn change_own_password(
     if let Some(m) = password_problem(&user.name, &b.new_password) {
         return Err(ApiError::field("newPassword", m));
     }
-    match state
-        .access
-        .signin
-        .check(&state.store, &user.name, current, &address)
-        .await
-    {
-        Ok(_) => {}
-        Err(ApiError::Unauthorized(m)) if m == DENIED => {
-            return Err(ApiError::Forbidden(
-                "The current password is not right.".into(),
-            ))
-        }
-        Err(e) => return Err(e),
-    }
+    confirm_password(&state, &user.name, current, &address).await?;
     let hashed = hash(b.new_password).await?;
     state
         .store
@@ -309,6 +318,7 @@ pub async fn change_own_password(
         .user(&user.name)
         .await?
         .ok_or_else(|| refused(AccessRefused::NoUser, &user.name))?;
+    crate::auth::fresh_keys(&state).await?;
     let token = state
         .tokens
         .issue(&row.username, row.role, row.token_version)?;
@@ -337,6 +347,7 @@ pub async fn list_tokens(
 pub async fn create_token(
     user: AuthUser,
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     if matches!(user.via, Via::Service { .. }) {
@@ -345,6 +356,16 @@ pub async fn create_token(
         ));
     }
     let b: NewServiceToken = body(&bytes)?;
+    // A token outlives every session: making one takes the password, not only a session.
+    if matches!(user.via, Via::Jwt { .. }) {
+        let Some(current) = b.current_password.as_deref() else {
+            return Err(ApiError::field(
+                "currentPassword",
+                "is required: a service token outlives sessions, so making one takes your password",
+            ));
+        };
+        confirm_password(&state, &user.name, current, &address).await?;
+    }
     let mut problems = Vec::new();
     let name = b.name.trim();
     if name.is_empty() {

@@ -151,6 +151,18 @@ pub enum AccessRefused {
 
 const USER_COLUMNS: &str = "username, password_hash, role, disabled, token_version";
 
+/// Serialises changes to users within `tx`: on PostgreSQL a table lock (its transactions would
+/// otherwise each count the other's admin and both demote); SQLite's write transactions are
+/// serial already (`BEGIN IMMEDIATE`).
+async fn lock_users(tx: &mut super::db::Tx) -> sqlx::Result<()> {
+    if tx.engine() == super::Engine::Postgres {
+        Sql::new("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(Exec::from(&mut *tx))
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     pub async fn user(&self, username: &str) -> sqlx::Result<Option<UserRow>> {
         let row: Option<StoredUser> = Sql::new(format!(
@@ -232,6 +244,15 @@ impl Store {
         role: Role,
     ) -> Result<UserInfo, AccessRefused> {
         let mut tx = self.write_tx().await?;
+        lock_users(&mut tx).await?;
+        // Names differ by more than case (the throttle and the audit log read them so).
+        let taken: i64 = Sql::new("SELECT count(*) FROM users WHERE lower(username) = lower(?)")
+            .bind(username)
+            .scalar(Exec::from(&mut tx))
+            .await?;
+        if taken > 0 {
+            return Err(AccessRefused::Exists);
+        }
         let inserted = Sql::new(
             "INSERT INTO users (username, password_hash, role, created) VALUES (?, ?, ?, ?) \
              ON CONFLICT (username) DO NOTHING",
@@ -266,6 +287,7 @@ impl Store {
         disabled: Option<bool>,
     ) -> Result<UserInfo, AccessRefused> {
         let mut tx = self.write_tx().await?;
+        lock_users(&mut tx).await?;
         let before: Option<ListedUser> = Sql::new(
             "SELECT username, role, disabled, created, updated, last_sign_in FROM users \
              WHERE username = ?",
@@ -339,16 +361,25 @@ impl Store {
         if n == 0 {
             return Err(AccessRefused::NoUser);
         }
-        let action = if actor == username {
-            "PASSWORD_CHANGE"
+        // Someone else's reset revokes the user's service tokens too: a reset is how an
+        // account someone took over is won back, and a token made meanwhile would outlive it.
+        let (action, revoked) = if actor == username {
+            ("PASSWORD_CHANGE", 0)
         } else {
-            "PASSWORD_RESET"
+            let n = Sql::new(
+                "UPDATE service_tokens SET revoked = ? WHERE owner = ? AND revoked IS NULL",
+            )
+            .bind(now_ms())
+            .bind(username)
+            .execute(Exec::from(&mut tx))
+            .await?;
+            ("PASSWORD_RESET", n)
         };
         record(
             &mut tx,
             actor,
             action,
-            serde_json::json!({ "username": username }),
+            serde_json::json!({ "username": username, "tokensRevoked": revoked }),
         )
         .await?;
         tx.commit().await?;
@@ -563,62 +594,89 @@ impl Store {
         self.service_token(id).await?.ok_or(AccessRefused::NoToken)
     }
 
-    /// Each of `keys` with failures in a window that started after `since`: the key, when
-    /// its window started, how many failures.
-    pub async fn signin_failures(
+    /// Counts one sign-in attempt against each of `keys` before its password is checked (so
+    /// that attempts made at once cannot all pass the limit): a key whose window started at or
+    /// before `since` starts a new one. Each key with when its window started and how many
+    /// attempts it has had in it, this one included. Keys are written in order (two attempts
+    /// never wait for each other's rows in opposite orders).
+    pub async fn reserve_signin(
         &self,
         keys: &[String],
         since: i64,
     ) -> sqlx::Result<Vec<(String, i64, i64)>> {
-        let mut sql = Sql::new(
-            "SELECT key, window_start, failures FROM signin_failures WHERE window_start > ",
-        );
-        sql.push_bind(since)
-            .push(" AND key IN (")
-            .push_list(keys)
-            .push(")");
-        let rows: Vec<FailureRow> = sql.fetch_all(self.db()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.key, r.window_start, r.failures))
-            .collect())
-    }
-
-    /// Counts a failed sign-in of `username` from `address` for each of `keys` (a key whose
-    /// window started at or before `since` starts a new one), with its audit entry.
-    pub async fn record_signin_failure(
-        &self,
-        keys: &[String],
-        since: i64,
-        username: &str,
-        address: &str,
-    ) -> sqlx::Result<()> {
         let now = now_ms();
+        let mut sorted: Vec<&String> = keys.iter().collect();
+        sorted.sort();
+        let mut out = Vec::with_capacity(keys.len());
         let mut tx = self.write_tx().await?;
-        for k in keys {
-            Sql::new(
+        for k in sorted {
+            let row: FailureRow = Sql::new(
                 "INSERT INTO signin_failures (key, window_start, failures) VALUES (?, ?, 1) \
                  ON CONFLICT (key) DO UPDATE SET \
                  failures = CASE WHEN signin_failures.window_start > ? \
                    THEN signin_failures.failures + 1 ELSE 1 END, \
                  window_start = CASE WHEN signin_failures.window_start > ? \
-                   THEN signin_failures.window_start ELSE excluded.window_start END",
+                   THEN signin_failures.window_start ELSE excluded.window_start END \
+                 RETURNING key, window_start, failures",
             )
             .bind(k.clone())
             .bind(now)
             .bind(since)
             .bind(since)
-            .execute(Exec::from(&mut tx))
+            .fetch_one(Exec::from(&mut tx))
             .await?;
+            out.push((row.key, row.window_start, row.failures));
         }
-        // Old windows are forgotten as new failures come.
-        Sql::new("DELETE FROM signin_failures WHERE window_start <= ?")
-            .bind(since)
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// When `trusted_key` (an address that signed in as a name) last signed in successfully.
+    pub async fn signin_trusted_since(&self, trusted_key: &str) -> sqlx::Result<Option<i64>> {
+        Sql::new("SELECT window_start FROM signin_failures WHERE key = ?")
+            .bind(trusted_key.to_string())
+            .scalar_optional(self.db())
+            .await
+    }
+
+    /// A successful sign-in: the name's count is forgotten, the address's attempt given back,
+    /// and the address remembered as one this name signs in from.
+    pub async fn signin_succeeded(
+        &self,
+        name_key: &str,
+        address_key: &str,
+        trusted_key: &str,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.write_tx().await?;
+        Sql::new("DELETE FROM signin_failures WHERE key = ?")
+            .bind(name_key.to_string())
             .execute(Exec::from(&mut tx))
             .await?;
+        Sql::new(
+            "UPDATE signin_failures SET failures = failures - 1 WHERE key = ? AND failures > 0",
+        )
+        .bind(address_key.to_string())
+        .execute(Exec::from(&mut tx))
+        .await?;
+        Sql::new(
+            "INSERT INTO signin_failures (key, window_start, failures) VALUES (?, ?, 0) \
+             ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start",
+        )
+        .bind(trusted_key.to_string())
+        .bind(now_ms())
+        .execute(Exec::from(&mut tx))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A failed sign-in of `username` from `address`, audited (the name as sent is in the
+    /// details, not the actor: anyone can type any name).
+    pub async fn audit_signin_failure(&self, username: &str, address: &str) -> sqlx::Result<()> {
+        let mut tx = self.write_tx().await?;
         record(
             &mut tx,
-            username,
+            "(sign-in)",
             "SIGN_IN_FAILED",
             serde_json::json!({ "username": username, "address": address }),
         )
@@ -627,12 +685,22 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets `key`'s failures (a successful sign-in clears its user name's count).
-    pub async fn clear_signin_failures(&self, key: &str) -> sqlx::Result<()> {
-        Sql::new("DELETE FROM signin_failures WHERE key = ?")
-            .bind(key.to_string())
-            .execute(self.jobs_db())
-            .await?;
+    /// Forgets attempt counts of windows that started at or before `since` and addresses not
+    /// signed in from since `trusted_since`. Rows other requests hold are left for next time.
+    pub async fn forget_old_signins(&self, since: i64, trusted_since: i64) -> sqlx::Result<()> {
+        let skip_locked = match self.engine() {
+            super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            super::Engine::Sqlite => "",
+        };
+        Sql::new(format!(
+            "DELETE FROM signin_failures WHERE key IN (SELECT key FROM signin_failures \
+             WHERE (key NOT LIKE 'trusted:%' AND window_start <= ?) \
+             OR (key LIKE 'trusted:%' AND window_start <= ?){skip_locked})"
+        ))
+        .bind(since)
+        .bind(trusted_since)
+        .execute(self.jobs_db())
+        .await?;
         Ok(())
     }
 }
