@@ -116,6 +116,7 @@ impl Bulk<'_> {
             defs.iter().map(vuln_def_values),
         )
         .await?;
+        super::write::write_vuln_cves(&mut tx, defs).await?;
         tx.commit().await?;
         Ok(())
     }

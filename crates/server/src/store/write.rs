@@ -123,6 +123,27 @@ pub(crate) fn vuln_def_values(d: &VulnDefRecord) -> Vec<Bind> {
     ]
 }
 
+/// Writes `vuln_cves` for these definitions (each distinct CVE id once per QID), replacing what
+/// their QIDs had: the table CVE filters and groupings read (migration 0012/0010).
+pub(crate) async fn write_vuln_cves(tx: &mut Tx, defs: &[VulnDefRecord]) -> sqlx::Result<()> {
+    for chunk in defs.chunks(MAX_PARAMS) {
+        let mut del = Sql::new("DELETE FROM vuln_cves WHERE qid IN (");
+        del.push_list(chunk.iter().map(|d| d.qid)).push(")");
+        del.execute(Exec::from(&mut *tx)).await?;
+    }
+    let rows: Vec<Vec<Bind>> = defs
+        .iter()
+        .flat_map(|d| {
+            let mut cves: Vec<&String> = d.cveids.iter().collect();
+            cves.sort();
+            cves.dedup();
+            cves.into_iter()
+                .map(move |c| vec![c.as_str().into(), d.qid.into()])
+        })
+        .collect();
+    insert_many(tx, "vuln_cves", &["cve", "qid"], rows).await
+}
+
 pub(crate) const IMAGE_COLUMNS: &[&str] = &[
     "uuid",
     "image_id",
@@ -472,6 +493,7 @@ impl Store {
             )
             .await?;
         }
+        write_vuln_cves(&mut tx, defs).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -224,10 +224,9 @@ impl Builder {
                 let extra = filter.map(|f| format!("{f} AND ")).unwrap_or_default();
                 let from = match from {
                     targets::From::Table(t) => t.to_string(),
-                    targets::From::VulnCves => format!(
-                        "image_vulns v JOIN vuln_defs d ON d.qid = v.qid, {}",
-                        self.d.json_each_text("d.cveids")
-                    ),
+                    targets::From::VulnCves => {
+                        "image_vulns v JOIN vuln_cves j ON j.qid = v.qid".to_string()
+                    }
                 };
                 format!("{key} IN (SELECT {select} FROM {from} WHERE {extra}{cond})")
             }

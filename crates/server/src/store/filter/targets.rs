@@ -39,7 +39,7 @@ pub enum Target {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum From {
     Table(&'static str),
-    /// Findings with each CVE id of their definition as `j.value`.
+    /// Findings with each CVE id of their definition as `j.cve` (`vuln_cves j`).
     VulnCves,
 }
 
@@ -136,7 +136,7 @@ fn image_content(key: &'static str, token: &str) -> Option<Target> {
     Some(match token {
         "vulnerabilities.severity" => Target::Severity,
         "vulnerabilities.qid" => vulns(VULNS, "v.qid"),
-        "vulnerabilities.cveids" => vulns(From::VulnCves, "j.value"),
+        "vulnerabilities.cveids" => vulns(From::VulnCves, "j.cve"),
         "vulnerabilities.title" => vulns(VULNS_DEFS, "d.title"),
         "vulnerabilities.typeDetected" => vulns(VULNS, "v.type_detected"),
         "vulnerabilities.patchAvailable" => vulns(VULNS_DEFS_SCAN, PATCH),
