@@ -49,6 +49,13 @@ impl<V: Clone> Recent<V> {
         }
     }
 
+    /// Forgets `key`'s entry.
+    pub fn remove(&self, key: &str) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.remove(key);
+        }
+    }
+
     /// Forgets every entry whose key starts with `prefix`.
     pub fn forget(&self, prefix: &str) {
         if let Ok(mut map) = self.inner.lock() {

@@ -105,10 +105,6 @@ impl SignInGuard {
         })
     }
 
-    pub fn limits(&self) -> &SignInLimits {
-        &self.limits
-    }
-
     /// The user with these credentials, or 401 (unknown name, wrong password, disabled), or
     /// 429 with `Retry-After` (too many failures for this name or address, or too many checks
     /// waiting). Failures are logged and audited.
@@ -143,8 +139,12 @@ impl SignInGuard {
         let now = now_ms();
         let since = now - window_ms;
         // Counted before the password is checked, so attempts made at once cannot all pass.
-        let counts = store
-            .reserve_signin(&[name_key.clone(), address_key.clone()], since)
+        let (counts, trusted_since) = store
+            .reserve_signin(
+                &[name_key.clone(), address_key.clone()],
+                since,
+                &trusted_key,
+            )
             .await?;
         // Old windows are forgotten now and then (about one attempt in 16).
         if now % 16 == 0 {
@@ -154,10 +154,7 @@ impl SignInGuard {
         }
         // An address this name signed in from lately is not held back by failures of the name
         // elsewhere (someone guessing cannot lock its owner out), only by its own limit.
-        let trusted = store
-            .signin_trusted_since(&trusted_key)
-            .await?
-            .is_some_and(|t| t > now - TRUSTED_FOR_MS);
+        let trusted = trusted_since.is_some_and(|t| t > now - TRUSTED_FOR_MS);
         let waits: Vec<i64> = counts
             .iter()
             .filter(|(k, _, n)| {
@@ -197,11 +194,9 @@ impl SignInGuard {
         }
     }
 
-    /// argon2 on the hashing pool, unless these credentials verified a moment ago.
+    /// argon2 on the hashing threads (credentials that verified a moment ago were let in by
+    /// [`Self::check`] before counting).
     async fn verify(&self, user: &str, password: &str, hash: String) -> Result<bool, ApiError> {
-        if self.verified.recently(user, password, &hash) {
-            return Ok(true);
-        }
         let (reply, answer) = tokio::sync::oneshot::channel();
         let check = Check {
             user: user.to_string(),

@@ -131,6 +131,6 @@ pub async fn logout(user: AuthUser, State(state): State<AppState>) -> Result<Res
         .access
         .sessions
         .jwts
-        .forget(&crate::auth::session::Sessions::jwt_key(&user.name, jti));
+        .remove(&crate::auth::session::Sessions::jwt_key(&user.name, jti));
     Ok(StatusCode::NO_CONTENT.into_response())
 }

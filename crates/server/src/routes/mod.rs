@@ -198,6 +198,12 @@ async fn json_errors(req: Request, next: Next) -> Response {
     out
 }
 
+/// A request's JSON body as `T`, or 400 saying why not.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, crate::error::ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| crate::error::ApiError::BadRequest(format!("The JSON body is invalid: {e}")))
+}
+
 /// A 200 JSON answer.
 pub fn json<T: serde::Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {

@@ -120,11 +120,6 @@ pub struct SaveBody {
     query: String,
 }
 
-fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::BadRequest(format!("The JSON body is invalid: {e}")))
-}
-
 #[utoipa::path(post, path = "/searches/recent", tag = "searches", request_body = RecentBody,
     responses((status = 204, description = "Kept")), security(("bearer" = []), ("basic" = [])))]
 pub async fn add_recent(
@@ -132,7 +127,7 @@ pub async fn add_recent(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: RecentBody = parse_body(&body)?;
+    let b: RecentBody = crate::routes::json_body(&body)?;
     let (name, e) = b.entity.parts();
     let query = check_query(e, &b.query)?;
     state
@@ -150,7 +145,7 @@ pub async fn save_search(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: SaveBody = parse_body(&body)?;
+    let b: SaveBody = crate::routes::json_body(&body)?;
     let (name, e) = b.entity.parts();
     let title = b.name.trim();
     if title.is_empty() || title.chars().count() > 100 {

@@ -14,7 +14,7 @@
 use crate::auth::signin::DENIED;
 use crate::auth::{secret_hash, AuthUser, ClientAddress, Via, SERVICE_PREFIX};
 use crate::error::ApiError;
-use crate::routes::json;
+use crate::routes::{json, json_body};
 use crate::store::users::AccessRefused;
 use crate::AppState;
 use axum::body::Bytes;
@@ -61,11 +61,6 @@ pub struct TokenList {
 #[derive(Serialize, ToSchema)]
 pub struct NewSession {
     token: String,
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::BadRequest(format!("The JSON body is invalid: {e}")))
 }
 
 fn refused(e: AccessRefused, name: &str) -> ApiError {
@@ -148,7 +143,7 @@ pub async fn create_user(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     user.require(Role::Admin)?;
-    let b: NewUser = body(&bytes)?;
+    let b: NewUser = json_body(&bytes)?;
     let mut problems = Vec::new();
     if let Some(m) = user_name_problem(&b.username) {
         problems.push(problem("username", m));
@@ -197,7 +192,7 @@ pub async fn change_user(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     user.require(Role::Admin)?;
-    let b: UserChange = body(&bytes)?;
+    let b: UserChange = json_body(&bytes)?;
     if b.role.is_none() && b.disabled.is_none() {
         return Err(ApiError::BadRequest(
             "Nothing to change: send role and/or disabled.".into(),
@@ -231,7 +226,7 @@ pub async fn reset_password(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     user.require(Role::Admin)?;
-    let b: PasswordChange = body(&bytes)?;
+    let b: PasswordChange = json_body(&bytes)?;
     if let Some(m) = password_problem(&name, &b.new_password) {
         return Err(ApiError::field("newPassword", m));
     }
@@ -298,7 +293,7 @@ pub async fn change_own_password(
             "A service token cannot change its owner's password: sign in as the user.".into(),
         ));
     }
-    let b: PasswordChange = body(&bytes)?;
+    let b: PasswordChange = json_body(&bytes)?;
     let Some(current) = b.current_password.as_deref() else {
         return Err(ApiError::field("currentPassword", "is required"));
     };
@@ -355,7 +350,7 @@ pub async fn create_token(
             "A service token cannot make service tokens: sign in as a user.".into(),
         ));
     }
-    let b: NewServiceToken = body(&bytes)?;
+    let b: NewServiceToken = json_body(&bytes)?;
     // A token outlives every session: making one takes the password, not only a session.
     if matches!(user.via, Via::Jwt { .. }) {
         let Some(current) = b.current_password.as_deref() else {
@@ -448,6 +443,6 @@ pub async fn revoke_token(
         .revoke_service_token(&user.name, &mine.id)
         .await
         .map_err(|e| refused(e, &id))?;
-    state.access.sessions.service.forget(&id);
+    state.access.sessions.service.remove(&id);
     Ok(json(&info))
 }

@@ -597,13 +597,15 @@ impl Store {
     /// Counts one sign-in attempt against each of `keys` before its password is checked (so
     /// that attempts made at once cannot all pass the limit): a key whose window started at or
     /// before `since` starts a new one. Each key with when its window started and how many
-    /// attempts it has had in it, this one included. Keys are written in order (two attempts
-    /// never wait for each other's rows in opposite orders).
+    /// attempts it has had in it, this one included; and when `trusted_key` (this address
+    /// signing in as this name) last succeeded. Keys are written in order (two attempts never
+    /// wait for each other's rows in opposite orders).
     pub async fn reserve_signin(
         &self,
         keys: &[String],
         since: i64,
-    ) -> sqlx::Result<Vec<(String, i64, i64)>> {
+        trusted_key: &str,
+    ) -> sqlx::Result<(Vec<(String, i64, i64)>, Option<i64>)> {
         let now = now_ms();
         let mut sorted: Vec<&String> = keys.iter().collect();
         sorted.sort();
@@ -627,16 +629,13 @@ impl Store {
             .await?;
             out.push((row.key, row.window_start, row.failures));
         }
+        let trusted: Option<i64> =
+            Sql::new("SELECT window_start FROM signin_failures WHERE key = ?")
+                .bind(trusted_key.to_string())
+                .scalar_optional(Exec::from(&mut tx))
+                .await?;
         tx.commit().await?;
-        Ok(out)
-    }
-
-    /// When `trusted_key` (an address that signed in as a name) last signed in successfully.
-    pub async fn signin_trusted_since(&self, trusted_key: &str) -> sqlx::Result<Option<i64>> {
-        Sql::new("SELECT window_start FROM signin_failures WHERE key = ?")
-            .bind(trusted_key.to_string())
-            .scalar_optional(self.db())
-            .await
+        Ok((out, trusted))
     }
 
     /// A successful sign-in: the name's count is forgotten, the address's attempt given back,

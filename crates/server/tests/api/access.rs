@@ -108,16 +108,25 @@ async fn operations(app: &TestApp, t: &str) -> Vec<String> {
     ops
 }
 
-/// A service token made through the API by the user of `t` (whose password is `password`).
-async fn service_token(app: &TestApp, t: &str, password: &str, name: &str, role: &str) -> Value {
-    let res = app
-        .client
+/// `POST /csapi/v1.3/tokens` with `body` as the user of `t`.
+async fn post_tokens(app: &TestApp, t: &str, body: &Value) -> reqwest::Response {
+    app.client
         .post(app.url("/csapi/v1.3/tokens"))
         .bearer_auth(t)
-        .json(&json!({ "name": name, "role": role, "currentPassword": password }))
+        .json(body)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A service token made through the API by the user of `t` (whose password is `password`).
+async fn service_token(app: &TestApp, t: &str, password: &str, name: &str, role: &str) -> Value {
+    let res = post_tokens(
+        app,
+        t,
+        &json!({ "name": name, "role": role, "currentPassword": password }),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     res.json().await.unwrap()
 }
@@ -525,14 +534,12 @@ async fn service_tokens_are_shown_once_role_limited_revocable_and_note_their_use
     let admin = app.admin_token().await;
     let otto = app.user_token("otto", Role::Operator).await;
     // At most the owner's role.
-    let res = app
-        .client
-        .post(app.url("/csapi/v1.3/tokens"))
-        .bearer_auth(&otto)
-        .json(&json!({"name": "ci", "role": "admin", "currentPassword": "otto-password-123"}))
-        .send()
-        .await
-        .unwrap();
+    let res = post_tokens(
+        &app,
+        &otto,
+        &json!({"name": "ci", "role": "admin", "currentPassword": "otto-password-123"}),
+    )
+    .await;
     let v = assert_error(res, 400).await;
     assert_eq!(v["details"][0]["field"], "role");
     for bad in [
@@ -544,14 +551,7 @@ async fn service_tokens_are_shown_once_role_limited_revocable_and_note_their_use
         json!({"name": "x", "role": "viewer"}),
         json!({"name": "x", "role": "viewer", "extra": 1, "currentPassword": "otto-password-123"}),
     ] {
-        let res = app
-            .client
-            .post(app.url("/csapi/v1.3/tokens"))
-            .bearer_auth(&otto)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let res = post_tokens(&app, &otto, &bad).await;
         assert_error(res, 400).await;
     }
     let made = service_token(&app, &otto, "otto-password-123", "nightly export", "viewer").await;
@@ -648,14 +648,7 @@ async fn an_expired_service_token_is_refused() {
     })
     .await;
     let admin = app.admin_token().await;
-    let res = app
-        .client
-        .post(app.url("/csapi/v1.3/tokens"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "short-lived", "role": "viewer", "expiresInDays": 1, "currentPassword": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let res = post_tokens(&app, &admin, &json!({"name": "short-lived", "role": "viewer", "expiresInDays": 1, "currentPassword": ADMIN_PASSWORD})).await;
     let made: Value = res.json().await.unwrap();
     let secret = made["token"].as_str().unwrap();
     let expires = made["info"]["expires"].as_i64().unwrap();
@@ -1149,14 +1142,12 @@ async fn a_token_needs_its_owners_password_follows_their_role_and_ends_with_a_re
     let admin = app.admin_token().await;
     let otto = app.user_token("otto", Role::Operator).await;
     // A session alone (a stolen one) cannot make a token: the password is asked again.
-    let res = app
-        .client
-        .post(app.url("/csapi/v1.3/tokens"))
-        .bearer_auth(&otto)
-        .json(&json!({"name": "x", "role": "viewer", "currentPassword": "a guess, not it"}))
-        .send()
-        .await
-        .unwrap();
+    let res = post_tokens(
+        &app,
+        &otto,
+        &json!({"name": "x", "role": "viewer", "currentPassword": "a guess, not it"}),
+    )
+    .await;
     assert_error(res, 403).await;
     let made = service_token(&app, &otto, "otto-password-123", "deploys", "operator").await;
     let secret = made["token"].as_str().unwrap().to_string();
