@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod contract;
 pub mod dashboard;
 pub mod entity;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod snippet;
 pub mod time;
 pub mod version;
 
+pub use contract::Contract;
 pub use dashboard::{Dashboard, DashboardInfo, Widget, WidgetEntity, WidgetKind};
 pub use entity::*;
 pub use error::{ErrorBody, FieldProblem, Span};

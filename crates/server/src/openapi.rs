@@ -9,7 +9,10 @@
 //! nothing else), and `x-extension: true` on Shipshape's own fields ([`Extensible`]).
 
 use crate::routes;
+use serde_json::{json, Value};
+use shipshape_model::contract::{Contract, LegacyField, LEGACY_FIELDS};
 use shipshape_model::{self as m, Extensible};
+use std::collections::BTreeMap;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
@@ -44,7 +47,8 @@ impl Modify for Security {
     info(title = "Shipshape API", description = "Qualys Container Security API (csapi v1.3) compatible, with Shipshape extensions. \
         Fields and endpoints marked `x-extension: true` are Shipshape's own; compatible objects carry extension fields only when \
         the request asks for `include=extensions`. The sensors, images and containers endpoints are also served under /csapi/v1.1, \
-        and GET /csapi/v1.2/images."),
+        and GET /csapi/v1.2/images; those paths answer in their version's vocabulary (a value the older contract did not have is \
+        answered as the one it had: see each alias operation's description and its `_v1_1` / `_v1_2` schemas)."),
     components(schemas(m::ErrorBody)),
     modifiers(&Security),
     tags((name = "auth"), (name = "sensors"), (name = "images"), (name = "containers"),
@@ -130,6 +134,219 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         }
     }
     doc
+}
+
+/// The document as served: [`finish`]ed, then the older versions' paths given their own
+/// vocabulary ([`legacy_vocabulary`]).
+pub fn document(doc: OpenApi) -> Value {
+    let mut doc = serde_json::to_value(finish(doc)).unwrap_or(Value::Null);
+    legacy_vocabulary(&mut doc);
+    doc
+}
+
+/// Each older version's paths refer to copies of the schemas they answer (`Sensor_v1_1`,
+/// `ListResponse_Sensor_v1_1`, …) whose restricted fields list that version's values, as
+/// `shipshape_model::contract` answers them; the operation's description gives the mapping.
+/// An object is recognised by its fields (generic lists hold their rows inline).
+fn legacy_vocabulary(doc: &mut Value) {
+    for contract in [Contract::V1_1, Contract::V1_2] {
+        let suffix = format!("_{}", contract.as_str().replace('.', "_"));
+        let rules: Vec<_> = LEGACY_FIELDS
+            .iter()
+            .filter(|f| f.applies_to(contract))
+            .collect();
+        let prefix = format!("/csapi/{}/", contract.as_str());
+        let Some(schemas) = doc["components"]["schemas"].as_object() else {
+            return;
+        };
+        // The field sets of the objects the rules name.
+        let shapes: Vec<(Vec<String>, &LegacyField)> = rules
+            .iter()
+            .flat_map(|rule| {
+                rule.objects.iter().filter_map(move |o| {
+                    let keys = schemas.get(*o)?["properties"].as_object()?.keys().cloned();
+                    Some((keys.collect(), *rule))
+                })
+            })
+            .collect();
+        // The schemas this version's paths reach.
+        let mut reached: BTreeMap<String, Value> = BTreeMap::new();
+        let mut todo: Vec<String> = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            if path.starts_with(&prefix) {
+                collect_refs(item, &mut todo);
+            }
+        }
+        while let Some(name) = todo.pop() {
+            if reached.contains_key(&name) {
+                continue;
+            }
+            if let Some(s) = schemas.get(&name) {
+                collect_refs(s, &mut todo);
+                reached.insert(name, s.clone());
+            }
+        }
+        // Narrowed where they hold a restricted object; then whatever holds those.
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        let mut copies: BTreeMap<String, Value> = BTreeMap::new();
+        for (name, s) in &reached {
+            let mut copy = s.clone();
+            if narrow(&mut copy, &shapes, contract) {
+                renamed.insert(name.clone(), format!("{name}{suffix}"));
+                copies.insert(name.clone(), copy);
+            }
+        }
+        loop {
+            let parents: Vec<String> = reached
+                .iter()
+                .filter(|(name, s)| !renamed.contains_key(*name) && refers(s, &renamed))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if parents.is_empty() {
+                break;
+            }
+            for name in parents {
+                copies.insert(name.clone(), reached[&name].clone());
+                renamed.insert(name.clone(), format!("{name}{suffix}"));
+            }
+        }
+        let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+            return;
+        };
+        for (name, mut copy) in copies {
+            move_refs(&mut copy, &renamed);
+            schemas.insert(renamed[&name].clone(), copy);
+        }
+        let note = rules
+            .iter()
+            .flat_map(|r| {
+                r.mapped
+                    .iter()
+                    .map(move |(from, to)| format!("`{}` {from} is answered as {to}", r.field))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let Some(paths) = doc["paths"].as_object_mut() else {
+            return;
+        };
+        for (_, item) in paths.iter_mut().filter(|(p, _)| p.starts_with(&prefix)) {
+            if !refers(item, &renamed) {
+                continue;
+            }
+            move_refs(item, &renamed);
+            if let Some(ops) = item.as_object_mut() {
+                for op in ops.values_mut().filter(|op| op.get("responses").is_some()) {
+                    let d = op["description"].as_str().unwrap_or_default().to_string();
+                    op["description"] = Value::String(format!(
+                        "{d} Answers use the {} vocabulary: {note}.",
+                        contract.as_str()
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Narrows the restricted fields of every object in `s` shaped like one of `shapes`' objects;
+/// whether anything changed.
+fn narrow(s: &mut Value, shapes: &[(Vec<String>, &LegacyField)], contract: Contract) -> bool {
+    let mut changed = false;
+    let keys: Option<Vec<String>> = s
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect());
+    if let Some(keys) = keys {
+        for (shape, rule) in shapes {
+            if keys == *shape {
+                let prop = &mut s["properties"][rule.field];
+                let values = json!({"type": "string", "enum": rule.values});
+                let mapped: Vec<String> = rule
+                    .mapped
+                    .iter()
+                    .map(|(from, to)| format!("{from} is answered as {to}"))
+                    .collect();
+                let description =
+                    format!("{}: {}. {}", contract.as_str(), mapped.join("; "), rule.why);
+                *prop = if prop["type"] == "array" {
+                    json!({"type": "array", "items": values, "description": description})
+                } else {
+                    let mut v = values;
+                    v["description"] = Value::String(description);
+                    v
+                };
+                changed = true;
+            }
+        }
+    }
+    match s {
+        Value::Object(o) => {
+            for v in o.values_mut() {
+                changed |= narrow(v, shapes, contract);
+            }
+        }
+        Value::Array(a) => {
+            for v in a {
+                changed |= narrow(v, shapes, contract);
+            }
+        }
+        _ => {}
+    }
+    changed
+}
+
+/// The component names `v` refers to, pushed onto `out`.
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(n) = r.strip_prefix(SCHEMA_REF) {
+                            out.push(n.to_string());
+                        }
+                    }
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+const SCHEMA_REF: &str = "#/components/schemas/";
+
+/// Whether `v` refers to one of `names`' schemas.
+fn refers(v: &Value, names: &BTreeMap<String, String>) -> bool {
+    match v {
+        Value::Object(o) => o.iter().any(|(k, v)| match (k.as_str(), v) {
+            ("$ref", Value::String(r)) => r
+                .strip_prefix(SCHEMA_REF)
+                .is_some_and(|n| names.contains_key(n)),
+            _ => refers(v, names),
+        }),
+        Value::Array(a) => a.iter().any(|v| refers(v, names)),
+        _ => false,
+    }
+}
+
+/// Points `v`'s references to `names`' keys at their values.
+fn move_refs(v: &mut Value, names: &BTreeMap<String, String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o.iter_mut() {
+                if let ("$ref", Value::String(r)) = (k.as_str(), &*v) {
+                    if let Some(new) = r.strip_prefix(SCHEMA_REF).and_then(|n| names.get(n)) {
+                        *v = Value::String(format!("{SCHEMA_REF}{new}"));
+                    }
+                } else {
+                    move_refs(v, names);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|v| move_refs(v, names)),
+        _ => {}
+    }
 }
 
 fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {

@@ -80,6 +80,7 @@ pub async fn bulk_page(
     let more = ids.len() > limit.get() as usize;
     ids.truncate(limit.get() as usize);
     let extensions = p.include.is_some();
+    let contract = shipshape_model::Contract::of_path(uri.path());
     let mut res = match entity {
         Entity::Vulnerability | Entity::Audit => {
             return Err(ApiError::NotFound(
@@ -91,7 +92,7 @@ pub async fn bulk_page(
             json(&BulkResponse {
                 data: data
                     .into_iter()
-                    .map(|d| d.with_extensions(extensions))
+                    .map(|d| d.with_extensions(extensions).in_contract(contract))
                     .collect(),
             })
         }
@@ -107,7 +108,10 @@ pub async fn bulk_page(
         Entity::Sensor => {
             let view = state.store.sensor_view(extensions).await?;
             json(&BulkResponse {
-                data: state.store.sensors_by_ids(&ids, &view).await?,
+                data: (state.store.sensors_by_ids(&ids, &view).await?)
+                    .into_iter()
+                    .map(|s| s.in_contract(contract))
+                    .collect(),
             })
         }
     };

@@ -32,10 +32,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn list_containers(
     _user: AuthUser,
     State(state): State<AppState>,
+    crate::routes::Version(contract): crate::routes::Version,
     Params(p): Params<ContainerListParams>,
 ) -> Result<Response, ApiError> {
     let req = p.request(crate::store::now_ms())?;
-    crate::routes::list_page(&state, Entity::Container, req).await
+    crate::routes::list_page(&state, Entity::Container, req, contract).await
 }
 
 #[utoipa::path(get, path = "/containers/list", tag = "containers", params(BulkParams),

@@ -33,10 +33,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn list_images(
     _user: AuthUser,
     State(state): State<AppState>,
+    crate::routes::Version(contract): crate::routes::Version,
     Params(p): Params<ImageListParams>,
 ) -> Result<Response, ApiError> {
     let req = p.request(crate::store::now_ms())?;
-    crate::routes::list_page(&state, Entity::Image, req).await
+    crate::routes::list_page(&state, Entity::Image, req, contract).await
 }
 
 #[utoipa::path(get, path = "/images/list", tag = "images", params(BulkParams),
@@ -68,6 +69,7 @@ async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {
 pub async fn image_details(
     _user: AuthUser,
     State(state): State<AppState>,
+    crate::routes::Version(contract): crate::routes::Version,
     Path(sha): Path<String>,
     Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
@@ -78,7 +80,9 @@ pub async fn image_details(
         .await?
         .pop()
         .ok_or_else(|| ApiError::NotFound(format!("No image '{sha}'.")))?;
-    Ok(json(&d.with_extensions(p.extensions())))
+    Ok(json(
+        &d.with_extensions(p.extensions()).in_contract(contract),
+    ))
 }
 
 #[utoipa::path(get, path = "/images/{sha}/vuln", tag = "images",

@@ -84,7 +84,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
 pub fn app(state: AppState) -> Router {
     let policy = headers::Policy::new(state.dist.as_deref(), state.tls);
     let (api, doc) = documented().split_for_parts();
-    let doc = std::sync::Arc::new(crate::openapi::finish(doc));
+    let doc = std::sync::Arc::new(crate::openapi::document(doc));
     let api = api.route(
         "/csapi/openapi.json",
         get(move || {
@@ -217,10 +217,31 @@ pub fn json<T: serde::Serialize>(value: &T) -> Response {
 }
 
 /// One page of a list endpoint: `{"count", "data"}` for the filter, sort and page asked for.
+/// The API version a request came in under (its path prefix): older versions answer in their
+/// own vocabulary (`shipshape_model::contract`).
+pub struct Version(pub shipshape_model::Contract);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Version {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        // Nested routers see the path without their prefix; the original has it.
+        let path = match parts.extensions.get::<axum::extract::OriginalUri>() {
+            Some(original) => original.path(),
+            None => parts.uri.path(),
+        };
+        Ok(Version(shipshape_model::Contract::of_path(path)))
+    }
+}
+
 pub async fn list_page(
     state: &AppState,
     entity: crate::store::Entity,
     req: params::ListRequest,
+    contract: shipshape_model::Contract,
 ) -> Result<Response, crate::error::ApiError> {
     use crate::store::Entity;
     use shipshape_model::ListResponse;
@@ -234,10 +255,12 @@ pub async fn list_page(
         Entity::Sensor => {
             let view = state.store.sensor_view(req.extensions).await?;
             let (count, data) = state.store.list_sensors(lq, &view).await?;
+            let data = data.into_iter().map(|s| s.in_contract(contract)).collect();
             json(&ListResponse { count, data })
         }
         Entity::Image => {
             let (count, data) = state.store.list_images(lq).await?;
+            let data = data.into_iter().map(|i| i.in_contract(contract)).collect();
             json(&ListResponse { count, data })
         }
         Entity::Container => {

@@ -2,8 +2,8 @@
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::routes::json;
 use crate::routes::params::{DetailParams, Params, RawQuery, SensorListParams};
+use crate::routes::{json, Version};
 use crate::store::Entity;
 use crate::AppState;
 use axum::body::Bytes;
@@ -25,10 +25,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn list_sensors(
     _user: AuthUser,
     State(state): State<AppState>,
+    Version(contract): Version,
     Params(p): Params<SensorListParams>,
 ) -> Result<Response, ApiError> {
     let req = p.request(crate::store::now_ms())?;
-    crate::routes::list_page(&state, Entity::Sensor, req).await
+    crate::routes::list_page(&state, Entity::Sensor, req, contract).await
 }
 
 #[utoipa::path(get, path = "/sensors/{uuid}", tag = "sensors",
@@ -38,12 +39,13 @@ pub async fn list_sensors(
 pub async fn sensor_details(
     _user: AuthUser,
     State(state): State<AppState>,
+    Version(contract): Version,
     Path(uuid): Path<String>,
     Params(p): Params<DetailParams>,
 ) -> Result<Response, ApiError> {
     let view = state.store.sensor_view(p.extensions()).await?;
     match state.store.sensor_by_uuid(uuid.trim(), &view).await? {
-        Some(s) => Ok(json(&s)),
+        Some(s) => Ok(json(&s.in_contract(contract))),
         None => Err(ApiError::NotFound(format!("No sensor with uuid '{uuid}'."))),
     }
 }

@@ -665,3 +665,188 @@ async fn documented_query_parameters_are_the_ones_the_server_reads() {
     }
     assert!(checked > 300, "{checked} parameter values checked");
 }
+
+/// Issue 14: the older paths answer in their version's vocabulary. For every row of the
+/// mapping table, a record holding the newer value is read through each version's paths: the
+/// current one answers the value itself, each older one answers the mapped value, everything
+/// else in the answer is the same, and each answer passes its own path's schema (whose enum is
+/// the older version's). Then the whole demo fleet is read through `/csapi/v1.1` and checked,
+/// as a strict v1.1 client would decode it.
+#[tokio::test]
+async fn older_versions_answer_in_their_own_vocabulary() {
+    use shipshape_model::contract::{Contract, LEGACY_FIELDS};
+    let app = spawn_app().await;
+    let t = app.admin_token().await;
+    let doc = app.get_json(&t, "/csapi/openapi.json").await;
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut checker = Checker {
+        schemas,
+        extensions: false,
+        seen: BTreeSet::new(),
+    };
+    // The record for each object: a demo cluster sensor; an image a cluster sensor reported
+    // (the demo has none, so one is written through the store).
+    let cluster = app
+        .get_json(
+            &t,
+            "/csapi/v1.3/sensors?filter=sensorType%3ACLUSTER&pageSize=1",
+        )
+        .await["data"][0]["uuid"]
+        .as_str()
+        .expect("the demo fleet has cluster sensors")
+        .to_string();
+    let sha = format!("{:064x}", 0xc1u8);
+    let mut image = image_record("cluster-image", &sha);
+    image.source = vec!["CLUSTER".into(), "REGISTRY".into()];
+    app.store.upsert_image(&image).await.unwrap();
+    let mut covered = 0;
+    for rule in LEGACY_FIELDS {
+        for object in rule.objects {
+            // (path under a version prefix, where the record sits in the answer)
+            let reads: Vec<(String, &str)> = match *object {
+                "Sensor" => vec![
+                    (format!("/sensors/{cluster}"), "$"),
+                    (format!("/sensors?filter=uuid%3A{cluster}"), "/data/0"),
+                ],
+                "Image" => vec![(format!("/images?filter=sha%3A{sha}"), "/data/0")],
+                "ImageDetails" => vec![
+                    (format!("/images/{sha}"), "$"),
+                    (format!("/images/list?filter=sha%3A{sha}"), "/data/0"),
+                ],
+                other => panic!("no test reads a {other} holding a newer value"),
+            };
+            for (path, at) in reads {
+                let current = app.get_json(&t, &format!("/csapi/v1.3{path}")).await;
+                let pointer = at.trim_start_matches('$');
+                let newer = &current.pointer(pointer).unwrap()[rule.field];
+                let (from, to) = rule.mapped[0];
+                let holds =
+                    |v: &Value| v == from || v.as_array().is_some_and(|a| a.contains(&from.into()));
+                assert!(
+                    holds(newer),
+                    "v1.3{path}: {} is {newer}, not {from}",
+                    rule.field
+                );
+                for contract in Contract::ALL.into_iter().filter(|c| rule.applies_to(*c)) {
+                    let prefix = format!("/csapi/{}", contract.as_str());
+                    let template = doc["paths"]
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .filter(|p| p.starts_with(&prefix))
+                        .find(|p| same_route(p, &format!("{prefix}{path}")));
+                    let Some(template) = template else {
+                        continue; // v1.2 serves only the image list
+                    };
+                    let older = app.get_json(&t, &format!("{prefix}{path}")).await;
+                    let value = &older.pointer(pointer).unwrap()[rule.field];
+                    assert!(
+                        !holds(value),
+                        "{prefix}{path}: {} still {value}",
+                        rule.field
+                    );
+                    assert!(
+                        value == to || value.as_array().is_some_and(|a| a.contains(&to.into())),
+                        "{prefix}{path}: {} is {value}, not {to}",
+                        rule.field
+                    );
+                    // Only the restricted field differs.
+                    let (mut a, mut b) = (current.clone(), older.clone());
+                    a.pointer_mut(pointer).unwrap()[rule.field] = Value::Null;
+                    b.pointer_mut(pointer).unwrap()[rule.field] = Value::Null;
+                    assert_eq!(a, b, "{prefix}{path}: more than {} differs", rule.field);
+                    // Each answer is valid against its own path's schema.
+                    let op = &doc["paths"][template]["get"];
+                    let schema = response_schema(op, template, 200);
+                    let errors = checker.check(schema, &older, "$", template);
+                    assert!(errors.is_empty(), "{prefix}{path}: {errors:?}");
+                    let enum_values = field_enum(schemas, schema, pointer, rule.field);
+                    assert_eq!(
+                        enum_values, rule.values,
+                        "{template}: {}'s enum",
+                        rule.field
+                    );
+                    let current_template = template.replace(&prefix, "/csapi/v1.3");
+                    let op = &doc["paths"][&current_template]["get"];
+                    let schema = response_schema(op, &current_template, 200);
+                    let errors = checker.check(schema, &current, "$", &current_template);
+                    assert!(errors.is_empty(), "v1.3{path}: {errors:?}");
+                    let described = op["description"].as_str().unwrap_or_default();
+                    assert!(!described.contains("vocabulary"), "{current_template}");
+                    let described = doc["paths"][template]["get"]["description"]
+                        .as_str()
+                        .unwrap_or_default();
+                    assert!(
+                        described.contains(&format!("{from} is answered as {to}")),
+                        "{template} does not document the mapping: {described}"
+                    );
+                    covered += 1;
+                }
+            }
+        }
+    }
+    // Sensor: detail and list under v1.1; Image: the list under v1.1 and v1.2; ImageDetails:
+    // detail and bulk list under v1.1.
+    assert_eq!(covered, 6, "reads checked");
+
+    // The whole fleet, as a strict v1.1 client decodes it: every page of every list.
+    for list in ["sensors", "images", "containers"] {
+        let template = format!("/csapi/v1.1/{list}");
+        let op = &doc["paths"][&template]["get"];
+        let schema = response_schema(op, &template, 200);
+        let mut page = 1;
+        let mut rows = 0;
+        loop {
+            let v = app
+                .get_json(&t, &format!("{template}?pageSize=1000&pageNumber={page}"))
+                .await;
+            let errors = checker.check(schema, &v, "$", &template);
+            assert!(errors.is_empty(), "{template} page {page}: {errors:?}");
+            let n = v["data"].as_array().unwrap().len();
+            rows += n;
+            if n < 1000 {
+                break;
+            }
+            page += 1;
+        }
+        assert!(rows > 10, "{template}: {rows} rows");
+    }
+}
+
+/// Whether a document path template (`/csapi/v1.1/sensors/{uuid}`) serves `path`.
+fn same_route(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap();
+    let (a, b): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+}
+
+/// The enum the schema gives `field` of the object at `pointer` (`""` or `/data/0`).
+fn field_enum(
+    schemas: &serde_json::Map<String, Value>,
+    schema: &Value,
+    pointer: &str,
+    field: &str,
+) -> Vec<String> {
+    let mut s = resolve(schemas, schema).0;
+    for step in pointer.split('/').filter(|s| !s.is_empty()) {
+        s = if step.parse::<usize>().is_ok() {
+            resolve(schemas, &s["items"]).0
+        } else {
+            resolve(schemas, &s["properties"][step]).0
+        };
+    }
+    let f = resolve(schemas, &s["properties"][field]).0;
+    let e = if f["type"] == "array" {
+        &f["items"]["enum"]
+    } else {
+        &f["enum"]
+    };
+    e.as_array()
+        .unwrap_or_else(|| panic!("{field} has no enum: {f}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
