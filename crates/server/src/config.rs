@@ -35,6 +35,21 @@ pub enum Command {
     },
     /// Copy a live SQLite database to a new file, consistently (for PostgreSQL use pg_dump).
     Backup(BackupArgs),
+    /// Load scanner reports (Trivy, CycloneDX, Grype JSON) from files, as a CI/CD sensor would.
+    /// Every file is parsed first: if one is refused, none is stored.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Report files (one image each).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// `trivy`, `cyclonedx` or `grype`; detected per file when absent.
+    #[arg(long)]
+    pub format: Option<String>,
+    #[arg(long, env = "SHIPSHAPE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
 }
 
 #[derive(Args, Debug)]

@@ -5,7 +5,7 @@ use clap::Parser;
 use shipshape_server::auth::signin::SignInLimits;
 use shipshape_server::auth::AccessOptions;
 use shipshape_server::config::{
-    BackupArgs, Cli, Command, KeysCommand, SeedArgs, ServeArgs, UserCommand,
+    BackupArgs, Cli, Command, ImportArgs, KeysCommand, SeedArgs, ServeArgs, UserCommand,
 };
 use shipshape_server::jobs::JobOptions;
 use shipshape_server::store::{Entity, Filter, Store, StoreOptions};
@@ -25,6 +25,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Seed(args) => seed(args).await,
         Command::Backup(args) => backup(args).await,
+        Command::Import(args) => import(args).await,
         Command::Keys {
             command: KeysCommand::Rotate { database_url },
         } => {
@@ -159,6 +160,55 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
         "seeded {} in {:.1}s",
         stats?,
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use shipshape_server::ingest;
+    let format = args
+        .format
+        .as_deref()
+        .map(str::parse::<ingest::Format>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    // Every file parsed before anything is stored.
+    let mut reports = Vec::new();
+    for path in &args.files {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let report = ingest::parse(&bytes, format)
+            .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", path.display()))?;
+        reports.push((path, report));
+    }
+    let store = Store::open(&args.database_url).await?;
+    let started = std::time::Instant::now();
+    let mut findings = 0;
+    for (path, report) in &reports {
+        let done = store
+            .ingest(
+                report,
+                "CICD",
+                "(import)",
+                shipshape_server::store::now_ms(),
+            )
+            .await
+            .with_context(|| format!("storing {}", path.display()))?;
+        findings += done.vulnerabilities;
+        println!(
+            "{}: {} image {} ({} software, {} vulnerabilities, {} secrets)",
+            path.display(),
+            done.format,
+            &done.image_sha[..12],
+            done.software,
+            done.vulnerabilities,
+            done.secrets
+        );
+    }
+    store.close().await;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "imported {} reports ({findings} findings) in {secs:.2}s",
+        reports.len()
     );
     Ok(())
 }

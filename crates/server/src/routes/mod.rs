@@ -11,6 +11,7 @@ pub mod deletes;
 pub mod headers;
 pub mod health;
 pub mod images;
+pub mod ingest;
 pub mod jobs;
 pub mod params;
 pub mod precondition;
@@ -69,7 +70,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(profiles::router())
         .merge(audit::router())
         .merge(searches::router())
-        .merge(users::router());
+        .merge(users::router())
+        .merge(ingest::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)
         .nest(ALIASES[0], assets())

@@ -25,6 +25,7 @@ pub mod db;
 pub mod derive;
 pub mod filter;
 pub mod images;
+pub mod ingest;
 pub mod jobs;
 pub mod listing;
 pub mod profiles;

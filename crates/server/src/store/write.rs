@@ -373,6 +373,12 @@ pub(crate) async fn insert_images(
 
 /// Inserts the repositories, software and findings of images whose rows exist (and hold
 /// none).
+/// Rows built before a statement's await: a future holding the builders' closures is not seen
+/// as `Send` by callers that need it (handlers, spawned tasks).
+fn collected(rows: impl Iterator<Item = Vec<Bind>>) -> std::vec::IntoIter<Vec<Bind>> {
+    rows.collect::<Vec<_>>().into_iter()
+}
+
 pub(crate) async fn insert_image_children(
     tx: &mut Tx,
     images: &[(i64, &ImageRecord)],
@@ -381,7 +387,7 @@ pub(crate) async fn insert_image_children(
         tx,
         "image_repos",
         &["image_ref", "pos", "registry", "repository", "tag"],
-        images.iter().flat_map(|(id, i)| {
+        collected(images.iter().flat_map(|(id, i)| {
             i.repos.iter().enumerate().map(move |(pos, r)| {
                 vec![
                     (*id).into(),
@@ -391,7 +397,7 @@ pub(crate) async fn insert_image_children(
                     (&r.tag).into(),
                 ]
             })
-        }),
+        })),
     )
     .await?;
     insert_many(
@@ -404,7 +410,7 @@ pub(crate) async fn insert_image_children(
             "fix_version",
             "package_path",
         ],
-        images.iter().flat_map(|(id, i)| {
+        collected(images.iter().flat_map(|(id, i)| {
             i.software.iter().map(move |s| {
                 vec![
                     (*id).into(),
@@ -414,7 +420,7 @@ pub(crate) async fn insert_image_children(
                     (&s.package_path).into(),
                 ]
             })
-        }),
+        })),
     )
     .await?;
     insert_many(
@@ -431,7 +437,7 @@ pub(crate) async fn insert_image_children(
             "software_version",
             "fix_version",
         ],
-        images.iter().flat_map(|(id, i)| {
+        collected(images.iter().flat_map(|(id, i)| {
             i.findings.iter().map(move |f: &FindingRecord| {
                 vec![
                     (*id).into(),
@@ -445,7 +451,7 @@ pub(crate) async fn insert_image_children(
                     (&f.fix_version).into(),
                 ]
             })
-        }),
+        })),
     )
     .await
 }
@@ -720,7 +726,12 @@ pub mod delete {
         if go.is_empty() {
             return Ok((0, kept));
         }
-        for table in ["image_repos", "image_software", "image_vulns"] {
+        for table in [
+            "image_repos",
+            "image_software",
+            "image_vulns",
+            "image_secrets",
+        ] {
             id_list(&format!("DELETE FROM {table} WHERE image_ref"), &go)
                 .execute(Exec::from(&mut *tx))
                 .await?;

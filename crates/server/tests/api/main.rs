@@ -14,6 +14,7 @@ mod contract;
 mod dashboards;
 mod deletes;
 mod details;
+mod ingest;
 mod lifecycle;
 mod limits;
 mod lists;
