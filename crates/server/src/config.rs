@@ -96,6 +96,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SHIPSHAPE_JOB_STALE_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub job_stale_secs: u64,
+    /// A sensor that registered through the sensor API and has not checked in for this many
+    /// seconds becomes UNKNOWN.
+    #[arg(long, env = "SHIPSHAPE_SENSOR_UNKNOWN_AFTER_SECS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(60..=30 * 86_400))]
+    pub sensor_unknown_after_secs: u64,
     /// The address clients reach this server at (for example https://shipshape.example.com),
     /// for absolute links such as the bulk lists' `Link` header. Without it, the address the
     /// connection came in on.

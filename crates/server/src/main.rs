@@ -105,6 +105,7 @@ async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
     let jobs = JobOptions {
         stale_after: std::time::Duration::from_secs(args.job_stale_secs),
         sweep_every: std::time::Duration::from_secs(args.job_stale_secs.clamp(1, 5)),
+        sensor_silence: std::time::Duration::from_secs(args.sensor_unknown_after_secs),
     };
     let access = AccessOptions {
         signin: SignInLimits {
@@ -188,7 +189,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             .ingest(
                 report,
                 "CICD",
-                "(import)",
+                Some("(import)"),
                 shipshape_server::store::now_ms(),
             )
             .await

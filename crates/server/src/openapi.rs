@@ -39,6 +39,18 @@ impl Modify for Security {
             "basic",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
         );
+        c.add_security_scheme(
+            "sensor",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ssn_<id>_<secret>")
+                    .description(Some(
+                        "A sensor credential from POST /sensorapi/v1/register: the sensor API only",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -55,6 +67,7 @@ impl Modify for Security {
          (name = "jobs", description = "Extension: the outcome of deletions"),
          (name = "dashboards", description = "Extension: counts per group for the dashboard's widgets"),
          (name = "searches", description = "Extension: recent and saved QQL searches"),
+         (name = "sensorapi", description = "Extension: what sensors call (/sensorapi/v1: register with an activation key, check in, post events and scan results), and the activation keys administrators make"),
          (name = "health", description = "Extension: liveness and readiness, without auth"))
 )]
 struct ApiDoc;
@@ -399,7 +412,7 @@ fn add_error_answers(path: &str, op: &mut Operation) {
     if path.contains('{') {
         add("404", "No such object");
     }
-    if path.starts_with("/csapi/") || path == "/auth" {
+    if path.starts_with("/csapi/") || path.starts_with("/sensorapi/") || path == "/auth" {
         add(
             "503",
             "The query ran past the server's time limit, or the server is busy",

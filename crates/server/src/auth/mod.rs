@@ -247,6 +247,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<AuthUser, ApiEr
     match scheme.to_ascii_lowercase().as_str() {
         "bearer" => match rest.strip_prefix(SERVICE_PREFIX) {
             Some(service) => service_user(state, service).await,
+            None if rest.starts_with(shipshape_model::sensorapi::SENSOR_CREDENTIAL_PREFIX) => Err(
+                unauthorized("A sensor credential works on the sensor API (/sensorapi/v1) only."),
+            ),
             None => jwt_user(state, rest).await,
         },
         "basic" => {

@@ -340,7 +340,7 @@ impl Store {
         &self,
         report: &ScanReport,
         source: &str,
-        actor: &str,
+        actor: Option<&str>,
         now: i64,
     ) -> Result<Ingested, crate::store::records::WriteError> {
         let before = self.image_for_ingest(&report.sha).await?;
@@ -444,15 +444,18 @@ impl Store {
             vulnerabilities: image.findings.len(),
             secrets,
         };
-        let mut tx = self.write_tx().await?;
-        crate::store::audit::record(
-            &mut tx,
-            actor,
-            "REPORT_IMPORT",
-            serde_json::to_value(&done).unwrap_or_default(),
-        )
-        .await?;
-        tx.commit().await?;
+        // A person's import is audited; a sensor's scans are its normal work.
+        if let Some(actor) = actor {
+            let mut tx = self.write_tx().await?;
+            crate::store::audit::record(
+                &mut tx,
+                actor,
+                "REPORT_IMPORT",
+                serde_json::to_value(&done).unwrap_or_default(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
         Ok(done)
     }
 }

@@ -27,6 +27,9 @@ pub struct JobOptions {
     pub stale_after: Duration,
     /// How often each process looks for jobs to take over.
     pub sweep_every: Duration,
+    /// A sensor registered through the sensor API that has not checked in for this long
+    /// becomes UNKNOWN (checked at each sweep).
+    pub sensor_silence: Duration,
 }
 
 impl Default for JobOptions {
@@ -34,6 +37,7 @@ impl Default for JobOptions {
         Self {
             stale_after: Duration::from_secs(30),
             sweep_every: Duration::from_secs(5),
+            sensor_silence: Duration::from_secs(3600),
         }
     }
 }
@@ -105,6 +109,12 @@ impl JobRunner {
         }
         self.trend_snapshot().await;
         self.retention_schedule().await;
+        let before = now_ms() - self.opts.sensor_silence.as_millis() as i64;
+        match self.store.mark_silent_sensors(before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sensors = n, "sensors stopped checking in: now UNKNOWN"),
+            Err(e) => tracing::warn!(error = %e, "marking silent sensors UNKNOWN"),
+        }
     }
 
     /// Queues and runs this hour's retention purge unless it exists (here or elsewhere).

@@ -89,7 +89,7 @@ pub async fn ingest_report(
 ) -> Result<Ingested, ApiError> {
     Ok(state
         .store
-        .ingest(&report, source, &actor, crate::store::now_ms())
+        .ingest(&report, source, Some(&actor), crate::store::now_ms())
         .await?)
 }
 

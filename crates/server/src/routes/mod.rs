@@ -17,6 +17,7 @@ pub mod params;
 pub mod precondition;
 pub mod profiles;
 pub mod searches;
+pub mod sensorapi;
 pub mod sensors;
 pub mod settings;
 pub mod trend;
@@ -33,15 +34,50 @@ use axum::routing::get;
 use axum::Router;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Largest request body accepted (deletes by id lists are the biggest bodies).
+/// Largest request body accepted (deletes by id lists are the biggest bodies)...
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// ...except a scanner report (a Trivy report listing every package of a large image runs to
+/// tens of megabytes).
+pub const REPORT_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Whether a path takes a scanner report.
+fn takes_report(path: &str) -> bool {
+    path == "/csapi/v1.3/images/import" || path == "/sensorapi/v1/scans"
+}
+
+/// Refuses a body over the path's limit: at once when its length says so, else when the
+/// handler reads past the limit (413 either way).
+async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = if takes_report(req.uri().path()) {
+        REPORT_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let body = error_body(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The body is larger than this endpoint's limit of {} MB.",
+                limit >> 20
+            ),
+        );
+        return json_error_response(StatusCode::PAYLOAD_TOO_LARGE, &body);
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
 /// A request that takes longer is answered 408 (the work is dropped).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -71,7 +107,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(searches::router())
         .merge(users::router())
-        .merge(ingest::router());
+        .merge(ingest::router())
+        .merge(sensorapi::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)
         .nest(ALIASES[0], assets())
@@ -79,6 +116,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
             ALIASES[1],
             OpenApiRouter::new().routes(routes!(images::list_images)),
         )
+        .nest(sensorapi::PREFIX, sensorapi::sensor_router())
         .merge(auth::router())
         .merge(health::router())
 }
@@ -142,7 +180,9 @@ pub fn app(state: AppState) -> Router {
         });
     }
     router
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // The limit is ours (per path); axum's own default would cap reports at 2 MB.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(middleware::from_fn(limit_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -218,7 +258,6 @@ pub fn json<T: serde::Serialize>(value: &T) -> Response {
     }
 }
 
-/// One page of a list endpoint: `{"count", "data"}` for the filter, sort and page asked for.
 /// The API version a request came in under (its path prefix): older versions answer in their
 /// own vocabulary (`shipshape_model::contract`).
 pub struct Version(pub shipshape_model::Contract);
@@ -239,6 +278,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Version {
     }
 }
 
+/// One page of a list endpoint: `{"count", "data"}` for the filter, sort and page asked for.
 pub async fn list_page(
     state: &AppState,
     entity: crate::store::Entity,

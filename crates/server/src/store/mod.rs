@@ -32,6 +32,7 @@ pub mod profiles;
 pub mod records;
 pub mod retention;
 pub mod searches;
+pub mod sensorapi;
 pub mod sensors;
 pub mod settings;
 pub mod testing;

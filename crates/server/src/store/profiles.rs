@@ -115,6 +115,87 @@ async fn reassign(tx: &mut Tx, engine: super::db::Engine, now: i64) -> sqlx::Res
     super::derive::bump_version(tx).await
 }
 
+/// One sensor's profile, by the same rule as [`reassign`] (the latest assigned claim wins):
+/// for a sensor that registered or changed what it says of itself.
+pub(crate) async fn assign_one(
+    tx: &mut Tx,
+    engine: super::db::Engine,
+    sensor: i64,
+    now: i64,
+) -> sqlx::Result<String> {
+    let rows: Vec<ProfileRow> = Sql::new(format!(
+        "SELECT {COLUMNS} FROM sensor_profiles WHERE is_default = 0 ORDER BY assigned DESC, id DESC"
+    ))
+    .fetch_all(Exec::from(&mut *tx))
+    .await?;
+    let mut name = DEFAULT_PROFILE.to_string();
+    for r in rows {
+        if let Some(cond) = claim(&r.body(), engine, now) {
+            let mut sql = Sql::new("SELECT count(*) FROM sensors s WHERE s.id = ");
+            sql.push_bind(sensor);
+            sql.push(" AND (");
+            sql.append(&cond);
+            sql.push(")");
+            let n: i64 = sql.scalar(Exec::from(&mut *tx)).await?;
+            if n > 0 {
+                name = r.name;
+                break;
+            }
+        }
+    }
+    Sql::new(
+        "UPDATE sensors SET configuration_profile = ? WHERE id = ?          AND (configuration_profile IS NULL OR configuration_profile <> ?)",
+    )
+    .bind(name.as_str())
+    .bind(sensor)
+    .bind(name.as_str())
+    .execute(Exec::from(&mut *tx))
+    .await?;
+    Ok(name)
+}
+
+/// Adds a sensor to a profile's listed sensors (an activation key's profile); false when no
+/// profile has this id.
+pub(crate) async fn add_to_profile(
+    tx: &mut Tx,
+    profile_id: &str,
+    sensor_uuid: &str,
+) -> sqlx::Result<bool> {
+    let Some(row) = profile_row(Exec::from(&mut *tx), profile_id).await? else {
+        return Ok(false);
+    };
+    if row.is_default != 0 {
+        return Ok(true);
+    }
+    let mut body = row.body();
+    if !body.associated_sensor_ids.iter().any(|s| s == sensor_uuid) {
+        body.associated_sensor_ids.push(sensor_uuid.to_string());
+    }
+    Sql::new("UPDATE sensor_profiles SET body = ?, version = version + 1 WHERE id = ?")
+        .bind(serde_json::to_string(&body).unwrap_or_default())
+        .bind(profile_id)
+        .execute(Exec::from(&mut *tx))
+        .await?;
+    Ok(true)
+}
+
+/// The profile of this name's settings (Default's when it has gone).
+pub(crate) async fn profile_config(
+    db: &super::db::Db,
+    name: &str,
+) -> sqlx::Result<shipshape_model::profile::ProfileConfig> {
+    let rows: Vec<ProfileRow> = Sql::new(format!(
+        "SELECT {COLUMNS} FROM sensor_profiles WHERE name = ? OR is_default = 1 ORDER BY is_default"
+    ))
+    .bind(name)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .first()
+        .map(|r| r.body().config)
+        .unwrap_or_else(|| SensorProfileBody::default().config))
+}
+
 impl Store {
     /// Every profile, Default first then by name, with its sensors counted and its windows at
     /// `now`.

@@ -47,7 +47,9 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-fn cluster_parts(c: Option<&Cluster>) -> (Option<String>, Option<String>, Option<String>) {
+pub(crate) fn cluster_parts(
+    c: Option<&Cluster>,
+) -> (Option<String>, Option<String>, Option<String>) {
     match c {
         Some(c) => {
             let k8s = c.k8s.as_ref();
@@ -473,6 +475,15 @@ fn check_image(i: &ImageRecord) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// [`Store::upsert_sensor`] inside a caller's transaction.
+pub(crate) async fn upsert_sensor_in(tx: &mut Tx, s: &SensorRecord) -> Result<i64, WriteError> {
+    let new = !exists(tx, "sensors", "uuid", &s.uuid).await?;
+    let id = upsert_one(tx, "sensors", SENSOR_COLUMNS, sensor_values(s), "uuid").await?;
+    derive::adjust_rows(tx, Entity::Sensor, i64::from(new)).await?;
+    derive::bump_version(tx).await?;
+    Ok(id)
+}
+
 impl Store {
     /// Starts a write transaction on the job pool (writes are not cut off by the request
     /// time limit: a half-done write is worse than a slow one).
@@ -507,10 +518,7 @@ impl Store {
     /// Creates a sensor or replaces what is stored of it (by uuid); its row id.
     pub async fn upsert_sensor(&self, s: &SensorRecord) -> Result<i64, WriteError> {
         let mut tx = self.write_tx().await?;
-        let new = !exists(&mut tx, "sensors", "uuid", &s.uuid).await?;
-        let id = upsert_one(&mut tx, "sensors", SENSOR_COLUMNS, sensor_values(s), "uuid").await?;
-        derive::adjust_rows(&mut tx, Entity::Sensor, i64::from(new)).await?;
-        derive::bump_version(&mut tx).await?;
+        let id = upsert_sensor_in(&mut tx, s).await?;
         tx.commit().await?;
         Ok(id)
     }

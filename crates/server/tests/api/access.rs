@@ -87,6 +87,18 @@ fn needs() -> BTreeMap<&'static str, (Option<Role>, bool)> {
         ("POST /csapi/v1.3/users/{name}/signout", admin),
         // Checked on its own below: it ends the caller's session.
         ("POST /auth/logout", viewer),
+        ("GET /csapi/v1.3/activationKeys", operator),
+        ("POST /csapi/v1.3/activationKeys", admin),
+        ("DELETE /csapi/v1.3/activationKeys/{id}", admin),
+        ("POST /csapi/v1.3/images/import", operator),
+        ("GET /csapi/v1.3/images/{sha}/secrets", viewer),
+        ("GET /csapi/v1.3/sensors/{uuid}/activity", viewer),
+        // Guarded by the activation key in its body.
+        ("POST /sensorapi/v1/register", public),
+        // Sensor credentials only (see SENSOR_ONLY).
+        ("POST /sensorapi/v1/checkin", public),
+        ("POST /sensorapi/v1/events", public),
+        ("POST /sensorapi/v1/scans", public),
     ];
     let mut out: BTreeMap<&'static str, (Option<Role>, bool)> = m
         .into_iter()
@@ -95,6 +107,14 @@ fn needs() -> BTreeMap<&'static str, (Option<Role>, bool)> {
     out.extend(rest);
     out
 }
+
+/// The operations only a sensor credential may call: every user's credentials get 401 there,
+/// and a sensor credential gets 401 everywhere else.
+const SENSOR_ONLY: [&str; 3] = [
+    "POST /sensorapi/v1/checkin",
+    "POST /sensorapi/v1/events",
+    "POST /sensorapi/v1/scans",
+];
 
 /// Every documented operation: `METHOD path`.
 async fn operations(app: &TestApp, t: &str) -> Vec<String> {
@@ -188,6 +208,30 @@ async fn every_route_answers_each_kind_of_caller_as_the_role_matrix_says() {
         "matrix entries for routes that are gone: {stale:?}"
     );
 
+    // A sensor credential (from an activation key the admin makes).
+    let key: Value = app
+        .client
+        .post(app.url("/csapi/v1.3/activationKeys"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "matrix", "sensorType": "GENERAL"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let registered: Value = app
+        .client
+        .post(app.url("/sensorapi/v1/register"))
+        .json(&json!({"activationKey": key["activationKey"],
+                      "sensor": {"hostname": "matrix", "sensorVersion": "1.31.0"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sensor = registered["credential"].as_str().unwrap().to_string();
     let callers: [(&str, Option<&str>, Option<Role>, bool); 5] = [
         ("anonymous", None, None, false),
         ("viewer", Some(&viewer), Some(Role::Viewer), false),
@@ -199,10 +243,19 @@ async fn every_route_answers_each_kind_of_caller_as_the_role_matrix_says() {
     let mut checked = 0;
     for op in ops.iter().filter(|o| *o != "POST /auth/logout") {
         let (least, service_ok) = needs[op.as_str()];
+        let sensor_only = SENSOR_ONLY.contains(&op.as_str());
+        // The sensor: its own operations and the public ones, nothing else.
+        let (status, body) = send(&app, Some(&sensor), op).await;
+        checked += 1;
+        let allowed = sensor_only || least.is_none();
+        if (status == 401 || status == 403) == allowed || status >= 500 {
+            wrong.push(format!("{op} as a sensor: {status}: {body}"));
+        }
         for (who, token, role, is_service) in &callers {
             let (status, body) = send(&app, *token, op).await;
             checked += 1;
             let expected = match (least, role) {
+                _ if sensor_only => "401",
                 (None, _) => "not 401/403",
                 (Some(_), None) => "401",
                 (Some(l), Some(r)) if !r.allows(l) => "403",
@@ -227,7 +280,7 @@ async fn every_route_answers_each_kind_of_caller_as_the_role_matrix_says() {
         wrong.len(),
         wrong.join("\n")
     );
-    assert!(checked >= 80 * 5, "{checked} calls");
+    assert!(checked >= 90 * 6, "{checked} calls");
 
     // Signing out: each session's own token ends; a service token is not a session.
     for (who, token, _, is_service) in &callers {

@@ -47,11 +47,48 @@ async fn oversized_bodies_are_413_not_500() {
         .delete(app.url("/csapi/v1.3/images"))
         .bearer_auth(&t)
         .header("content-type", "application/json")
-        .body(huge)
+        .body(huge.clone())
         .send()
         .await
         .unwrap();
     assert_error(res, 413).await;
+    // Without a length up front (chunked), the limit holds as the body is read.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = huge
+        .into_bytes()
+        .chunks(64 * 1024)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let res = app
+        .client
+        .delete(app.url("/csapi/v1.3/images"))
+        .bearer_auth(&t)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 413).await;
+    // A scanner report may be larger: a 5 MB Trivy report is taken.
+    let mut report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/trivy/alpine-310.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    report["Results"][0]["Vulnerabilities"][0]["Description"] = "x".repeat(5 << 20).into();
+    let res = app
+        .client
+        .post(app.url("/csapi/v1.3/images/import"))
+        .bearer_auth(&t)
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
 }
 
 #[tokio::test]

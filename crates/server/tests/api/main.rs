@@ -24,6 +24,7 @@ mod profiles;
 mod retention;
 mod searches;
 mod seeding;
+mod sensorapi;
 mod serving;
 mod snippets;
 mod store_writes;
