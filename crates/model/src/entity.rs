@@ -248,6 +248,23 @@ pub struct Image {
     pub source: Vec<String>,
     pub scan_status: Option<String>,
     pub operating_system: Option<String>,
+    /// Extension: secrets scanners found in the image (`/images/{sha}/secrets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets_count: Option<u64>,
+    /// Extension: malware scanners found in the image (`/images/{sha}/malware`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub malware_count: Option<u64>,
+}
+
+impl Extensible for Image {
+    const EXTENSIONS: &'static [&'static str] = &["secretsCount", "malwareCount"];
+    fn with_extensions(mut self, keep: bool) -> Self {
+        if !keep {
+            self.secrets_count = None;
+            self.malware_count = None;
+        }
+        self
+    }
 }
 
 /// An image with everything the detail view shows.
@@ -280,13 +297,21 @@ pub struct ImageDetails {
     /// Extension: severity counts (the list row's `vulnerabilities`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuln_summary: Option<SeverityCounts>,
+    /// Extension: secrets scanners found in the image (`/images/{sha}/secrets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets_count: Option<u64>,
+    /// Extension: malware scanners found in the image (`/images/{sha}/malware`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub malware_count: Option<u64>,
 }
 
 impl Extensible for ImageDetails {
-    const EXTENSIONS: &'static [&'static str] = &["vulnSummary"];
+    const EXTENSIONS: &'static [&'static str] = &["vulnSummary", "secretsCount", "malwareCount"];
     fn with_extensions(mut self, keep: bool) -> Self {
         if !keep {
             self.vuln_summary = None;
+            self.secrets_count = None;
+            self.malware_count = None;
         }
         self
     }

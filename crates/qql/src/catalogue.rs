@@ -252,6 +252,16 @@ static IMAGE: &[TokenDef] = &[
     many("source", Text, "Where the image was seen (a list)."),
     scalar("scanStatus", Text, "The outcome of the last scan."),
     scalar(
+        "secrets.count",
+        COUNT,
+        "How many secrets scanners found in the image.",
+    ),
+    scalar(
+        "malware.count",
+        COUNT,
+        "How many malware findings scanners reported in the image.",
+    ),
+    scalar(
         "associatedContainersCount",
         COUNT,
         "How many containers use the image.",

@@ -78,9 +78,10 @@ pub fn base() -> OpenApi {
 }
 
 /// The API's objects that carry extension fields, by schema name.
-fn extensible() -> [(std::borrow::Cow<'static, str>, &'static [&'static str]); 3] {
+fn extensible() -> [(std::borrow::Cow<'static, str>, &'static [&'static str]); 4] {
     [
         (m::Sensor::name(), m::Sensor::EXTENSIONS),
+        (m::Image::name(), m::Image::EXTENSIONS),
         (m::ImageDetails::name(), m::ImageDetails::EXTENSIONS),
         (m::ContainerDetails::name(), m::ContainerDetails::EXTENSIONS),
     ]
@@ -153,8 +154,53 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
 /// vocabulary ([`legacy_vocabulary`]).
 pub fn document(doc: OpenApi) -> Value {
     let mut doc = serde_json::to_value(finish(doc)).unwrap_or(Value::Null);
+    share_objects(&mut doc);
     legacy_vocabulary(&mut doc);
     doc
+}
+
+/// Generic answers (`ListResponse<Image>`, `BulkResponse<ImageDetails>`) hold their rows'
+/// schema inline; for the objects that carry extension fields, the rows refer to the component
+/// instead, so that its markings (`x-extension`) hold wherever the object is sent. An inline
+/// object is recognised by its fields.
+fn share_objects(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object() else {
+        return;
+    };
+    let shapes: Vec<(Vec<String>, String)> = extensible()
+        .iter()
+        .filter_map(|(name, _)| {
+            let props = schemas.get(name.as_ref())?["properties"].as_object()?;
+            Some((props.keys().cloned().collect(), name.to_string()))
+        })
+        .collect();
+    fn walk(v: &mut Value, shapes: &[(Vec<String>, String)], root: bool) {
+        if !root {
+            let keys: Option<Vec<String>> = v
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect());
+            if let Some((_, name)) = keys.and_then(|k| shapes.iter().find(|(s, _)| *s == k)) {
+                *v = json!({"$ref": format!("{SCHEMA_REF}{name}")});
+                return;
+            }
+        }
+        match v {
+            Value::Object(o) => o.values_mut().for_each(|v| walk(v, shapes, false)),
+            Value::Array(a) => a.iter_mut().for_each(|v| walk(v, shapes, false)),
+            _ => {}
+        }
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for s in schemas.values_mut() {
+            walk(s, &shapes, true);
+        }
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            walk(item, &shapes, false);
+        }
+    }
 }
 
 /// Each older version's paths refer to copies of the schemas they answer (`Sensor_v1_1`,

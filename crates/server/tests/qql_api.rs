@@ -64,7 +64,11 @@ async fn list_uuids(
 
 /// Every row of a bulk `/list`, following `Link` headers.
 async fn bulk_all(app: &TestApp, token: &str, entity: QE, filter: Option<&str>) -> Vec<J> {
-    let mut url = app.url(&format!("/csapi/v1.3/{}/list?limit=250", path_of(entity)));
+    // With extensions: some tokens read extension fields (an image's secret and malware counts).
+    let mut url = app.url(&format!(
+        "/csapi/v1.3/{}/list?limit=250&include=extensions",
+        path_of(entity)
+    ));
     if let Some(f) = filter {
         url.push_str(&format!("&filter={}", enc(f)));
     }
@@ -376,6 +380,8 @@ fn image_row(v: &J, used: &HashMap<String, Vec<i64>>) -> Row {
         ("size", "size"),
         ("associatedContainersCount", "associatedContainersCount"),
         ("associatedHostsCount", "associatedHostsCount"),
+        ("secrets.count", "secretsCount"),
+        ("malware.count", "malwareCount"),
     ] {
         r.put(token, int(&v[key]));
     }

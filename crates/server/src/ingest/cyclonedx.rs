@@ -144,6 +144,7 @@ pub fn parse(bytes: &[u8]) -> Result<ScanReport, ReportError> {
         definitions: vec![],
         findings: vec![],
         secrets: None,
+        malware: None,
         has_findings: false,
     })
 }

@@ -199,6 +199,7 @@ pub fn parse(bytes: &[u8]) -> Result<ScanReport, ReportError> {
         definitions: dedup_definitions(definitions),
         findings,
         secrets: None,
+        malware: None,
         has_findings: true,
     })
 }

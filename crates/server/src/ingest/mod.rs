@@ -11,6 +11,7 @@
 
 pub mod cyclonedx;
 pub mod grype;
+pub mod malware;
 pub mod trivy;
 
 use crate::store::records::{FindingRecord, ImageRecord, SoftwareRecord, VulnDefRecord};
@@ -29,6 +30,8 @@ pub enum Format {
     Trivy,
     CycloneDx,
     Grype,
+    /// Shipshape's malware findings ([`malware`]).
+    Malware,
 }
 
 impl Format {
@@ -37,6 +40,7 @@ impl Format {
             Format::Trivy => "trivy",
             Format::CycloneDx => "cyclonedx",
             Format::Grype => "grype",
+            Format::Malware => "malware",
         }
     }
 }
@@ -48,8 +52,9 @@ impl std::str::FromStr for Format {
             "trivy" => Ok(Format::Trivy),
             "cyclonedx" => Ok(Format::CycloneDx),
             "grype" => Ok(Format::Grype),
+            "malware" => Ok(Format::Malware),
             other => Err(format!(
-                "'{other}' is not a report format: trivy, cyclonedx or grype"
+                "'{other}' is not a report format: trivy, cyclonedx, grype or malware"
             )),
         }
     }
@@ -85,6 +90,19 @@ pub struct SecretRecord {
     pub line: Option<i64>,
 }
 
+/// Malware a scanner found in an image (see [`malware`] for the JSON it comes in).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MalwareRecord {
+    pub name: String,
+    pub category: Option<String>,
+    /// 1 to 5, as findings.
+    pub severity: u8,
+    pub file: Option<String>,
+    /// The infected file's sha-256.
+    pub sha256: Option<String>,
+}
+
 /// One report, parsed: the image it describes, what is installed, what was found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScanReport {
@@ -107,6 +125,8 @@ pub struct ScanReport {
     pub findings: Vec<FindingRecord>,
     /// `None` when the format cannot carry secrets (their stored list is then kept).
     pub secrets: Option<Vec<SecretRecord>>,
+    /// `None` when the format cannot carry malware (the stored list is then kept).
+    pub malware: Option<Vec<MalwareRecord>>,
     /// Whether the report lists vulnerabilities (CycloneDX does not: findings are then kept).
     pub has_findings: bool,
 }
@@ -122,6 +142,12 @@ pub fn detect(v: &serde_json::Value) -> Option<Format> {
         Some(Format::CycloneDx)
     } else if o.contains_key("matches") && o.contains_key("source") {
         Some(Format::Grype)
+    } else if o
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .is_some_and(|s| s.starts_with("shipshape-malware/"))
+    {
+        Some(Format::Malware)
     } else {
         None
     }
@@ -137,8 +163,9 @@ pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<ScanReport, ReportE
             detect(&v).ok_or_else(|| {
                 ReportError::at(
                     "$",
-                    "not a Trivy (SchemaVersion, Results), CycloneDX (bomFormat) or Grype \
-                     (matches, source) report; name the format to be told what is missing",
+                    "not a Trivy (SchemaVersion, Results), CycloneDX (bomFormat), Grype \
+                     (matches, source) or malware (schema) report; name the format to be told \
+                     what is missing",
                 )
             })?
         }
@@ -147,6 +174,7 @@ pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<ScanReport, ReportE
         Format::Trivy => trivy::parse(bytes),
         Format::CycloneDx => cyclonedx::parse(bytes),
         Format::Grype => grype::parse(bytes),
+        Format::Malware => malware::parse(bytes),
     }
 }
 
@@ -330,6 +358,7 @@ pub struct Ingested {
     pub software: usize,
     pub vulnerabilities: usize,
     pub secrets: usize,
+    pub malware: usize,
 }
 
 impl Store {
@@ -356,8 +385,14 @@ impl Store {
             .or(report.created)
             .unwrap_or(now);
         image.updated = now;
-        image.last_scanned = Some(now);
-        image.scan_status = Some("SUCCESS".into());
+        // A malware report is not a vulnerability scan: the image's scan stays as it was.
+        if report.format == Format::Malware {
+            image.last_scanned = before.as_ref().and_then(|b| b.last_scanned);
+            image.scan_status = before.as_ref().and_then(|b| b.scan_status.clone());
+        } else {
+            image.last_scanned = Some(now);
+            image.scan_status = Some("SUCCESS".into());
+        }
         image.size = report.size.or(before.as_ref().map(|b| b.size)).unwrap_or(0);
         image.operating_system = report
             .operating_system
@@ -436,6 +471,13 @@ impl Store {
             }
             None => 0,
         };
+        let malware = match &report.malware {
+            Some(m) => {
+                self.replace_image_malware(&report.sha, m).await?;
+                m.len()
+            }
+            None => 0,
+        };
         let done = Ingested {
             format: report.format.as_str().to_string(),
             image_sha: report.sha.clone(),
@@ -443,6 +485,7 @@ impl Store {
             software: image.software.len(),
             vulnerabilities: image.findings.len(),
             secrets,
+            malware,
         };
         // A person's import is audited; a sensor's scans are its normal work.
         if let Some(actor) = actor {

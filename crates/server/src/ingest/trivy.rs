@@ -356,6 +356,7 @@ pub fn parse(bytes: &[u8]) -> Result<ScanReport, ReportError> {
         definitions: dedup_definitions(definitions),
         findings,
         secrets: Some(secrets),
+        malware: None,
         has_findings: true,
     })
 }

@@ -4,7 +4,7 @@
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::ingest::{self, Format, Ingested, SecretRecord};
+use crate::ingest::{self, Format, Ingested, MalwareRecord, SecretRecord};
 use crate::routes::json;
 use crate::AppState;
 use axum::body::Bytes;
@@ -21,14 +21,15 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import_report))
         .routes(routes!(image_secrets))
+        .routes(routes!(image_malware))
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportParams {
-    /// `trivy`, `cyclonedx` or `grype`; detected from the report when absent.
-    #[param(inline, value_type = Option<String>, pattern = "^(trivy|cyclonedx|grype)$")]
+    /// `trivy`, `cyclonedx`, `grype` or `malware`; detected from the report when absent.
+    #[param(inline, value_type = Option<String>, pattern = "^(trivy|cyclonedx|grype|malware)$")]
     pub format: Option<String>,
 }
 
@@ -64,7 +65,7 @@ pub fn parse_report(body: &[u8], format: Option<&str>) -> Result<ingest::ScanRep
 }
 
 #[utoipa::path(post, path = "/images/import", tag = "images", params(ImportParams),
-    request_body(content = serde_json::Value, description = "A Trivy (schema 2), CycloneDX 1.4–1.6 or Grype JSON report of one image", content_type = "application/json"),
+    request_body(content = serde_json::Value, description = "A Trivy (schema 2), CycloneDX 1.4–1.6, Grype or Shipshape malware (shipshape-malware/1) JSON report of one image", content_type = "application/json"),
     responses((status = 201, body = Ingested, description = "Extension: what was stored"),
               (status = 403, body = shipshape_model::ErrorBody)),
     security(("bearer" = []), ("basic" = [])))]
@@ -116,6 +117,34 @@ pub async fn image_secrets(
         .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))?;
     let data = state.store.image_secrets(id).await?;
     Ok(json(&SecretList {
+        count: data.len(),
+        data,
+    }))
+}
+
+/// `{"count": n, "data": [malware]}`.
+#[derive(serde::Serialize, ToSchema)]
+pub struct MalwareList {
+    pub count: usize,
+    pub data: Vec<MalwareRecord>,
+}
+
+#[utoipa::path(get, path = "/images/{sha}/malware", tag = "images",
+    params(("sha" = String, Path, description = "Full sha or 12-hex imageId")),
+    responses((status = 200, body = MalwareList, description = "Extension: malware found in the image (name, category, file, its sha-256, severity)")),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn image_malware(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = state
+        .store
+        .image_ref(&sha)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))?;
+    let data = state.store.image_malware(id).await?;
+    Ok(json(&MalwareList {
         count: data.len(),
         data,
     }))

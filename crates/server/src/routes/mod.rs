@@ -286,7 +286,7 @@ pub async fn list_page(
     contract: shipshape_model::Contract,
 ) -> Result<Response, crate::error::ApiError> {
     use crate::store::Entity;
-    use shipshape_model::ListResponse;
+    use shipshape_model::{Extensible, ListResponse};
     let lq = &req.query;
     Ok(match entity {
         Entity::Vulnerability | Entity::Audit => {
@@ -302,7 +302,10 @@ pub async fn list_page(
         }
         Entity::Image => {
             let (count, data) = state.store.list_images(lq).await?;
-            let data = data.into_iter().map(|i| i.in_contract(contract)).collect();
+            let data = data
+                .into_iter()
+                .map(|i| i.with_extensions(req.extensions).in_contract(contract))
+                .collect();
             json(&ListResponse { count, data })
         }
         Entity::Container => {

@@ -331,8 +331,8 @@ pub async fn post_events(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScanParams {
-    /// `trivy`, `cyclonedx` or `grype`; detected from the report when absent.
-    #[param(inline, value_type = Option<String>, pattern = "^(trivy|cyclonedx|grype)$")]
+    /// `trivy`, `cyclonedx`, `grype` or `malware`; detected from the report when absent.
+    #[param(inline, value_type = Option<String>, pattern = "^(trivy|cyclonedx|grype|malware)$")]
     pub format: Option<String>,
     /// The running container this scan was for (64 hex): it counts as scanned now.
     #[param(inline, value_type = Option<String>, pattern = "^[0-9a-fA-F]{64}$")]
@@ -340,7 +340,7 @@ pub struct ScanParams {
 }
 
 #[utoipa::path(post, path = "/scans", tag = "sensorapi", params(ScanParams),
-    request_body(content = serde_json::Value, description = "A Trivy (schema 2), CycloneDX 1.4–1.6 or Grype JSON report of one image", content_type = "application/json"),
+    request_body(content = serde_json::Value, description = "A Trivy (schema 2), CycloneDX 1.4–1.6, Grype or Shipshape malware (shipshape-malware/1) JSON report of one image", content_type = "application/json"),
     responses((status = 201, body = Ingested, description = "Extension: what was stored"),
               (status = 400, body = shipshape_model::ErrorBody),
               (status = 401, body = shipshape_model::ErrorBody),

@@ -14,7 +14,7 @@ macro_rules! list_columns {
     () => {
         "id, uuid, image_id, sha, created, updated, last_scanned, last_used_date, size, \
          operating_system, source, scan_status, repo_digests, sev1, sev2, sev3, sev4, sev5, \
-         containers_count, hosts_count"
+         containers_count, hosts_count, secrets_count, malware_count"
     };
 }
 /// A list page's columns: the details' own are NULL placeholders, so a page reads none of
@@ -51,6 +51,8 @@ struct ImageRow {
     sev: SeverityColumns,
     containers_count: i64,
     hosts_count: i64,
+    secrets_count: i64,
+    malware_count: i64,
     /// Read beside a page's rows (`Store::page`).
     #[sqlx(default)]
     page_version: Option<i64>,
@@ -116,6 +118,8 @@ impl ImageRow {
                 source: json_col(&self.source),
                 scan_status: self.scan_status,
                 operating_system: self.operating_system,
+                secrets_count: Some(self.secrets_count.max(0) as u64),
+                malware_count: Some(self.malware_count.max(0) as u64),
             },
             architecture: self.architecture,
             author: self.author,
@@ -295,6 +299,8 @@ impl Store {
                     softwares,
                     vulnerabilities: vulns,
                     vuln_summary: Some(summary),
+                    secrets_count: i.secrets_count,
+                    malware_count: i.malware_count,
                 },
             ));
         }

@@ -4,7 +4,7 @@
 use super::db::{Exec, Sql};
 use super::records::{FindingRecord, SoftwareRecord, WriteError};
 use super::Store;
-use crate::ingest::SecretRecord;
+use crate::ingest::{MalwareRecord, SecretRecord};
 use shipshape_model::{RepoDigest, RepoTag};
 use std::collections::HashMap;
 
@@ -19,6 +19,8 @@ pub struct StoredImage {
     pub architecture: Option<String>,
     pub author: Option<String>,
     pub source: Vec<String>,
+    pub last_scanned: Option<i64>,
+    pub scan_status: Option<String>,
     pub repos: Vec<RepoTag>,
     pub repo_digests: Vec<RepoDigest>,
     pub software: Vec<SoftwareRecord>,
@@ -38,6 +40,8 @@ struct ImageBase {
     author: Option<String>,
     source: String,
     repo_digests: String,
+    last_scanned: Option<i64>,
+    scan_status: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -76,7 +80,7 @@ impl Store {
     pub async fn image_for_ingest(&self, sha: &str) -> sqlx::Result<Option<StoredImage>> {
         let Some(base): Option<ImageBase> = Sql::new(
             "SELECT id, uuid, created, size, operating_system, architecture, author, source, \
-             repo_digests FROM images WHERE sha = ?",
+             repo_digests, last_scanned, scan_status FROM images WHERE sha = ?",
         )
         .bind(sha)
         .fetch_optional(self.db())
@@ -148,6 +152,8 @@ impl Store {
             architecture: base.architecture,
             author: base.author,
             source: decode(&base.source).unwrap_or_default(),
+            last_scanned: base.last_scanned,
+            scan_status: base.scan_status,
             repo_digests: decode(&base.repo_digests).unwrap_or_default(),
             repos: repos
                 .into_iter()
@@ -199,6 +205,11 @@ impl Store {
             .bind(id)
             .execute(Exec::from(&mut tx))
             .await?;
+        Sql::new("UPDATE images SET secrets_count = ? WHERE id = ?")
+            .bind(secrets.len() as i64)
+            .bind(id)
+            .execute(Exec::from(&mut tx))
+            .await?;
         for s in secrets {
             Sql::new(
                 "INSERT INTO image_secrets (image_ref, rule_id, category, title, severity, file, line) \
@@ -214,8 +225,71 @@ impl Store {
             .execute(Exec::from(&mut tx))
             .await?;
         }
+        super::derive::bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Replaces the malware stored for an image.
+    pub async fn replace_image_malware(
+        &self,
+        sha: &str,
+        malware: &[MalwareRecord],
+    ) -> Result<(), WriteError> {
+        let mut tx = self.write_tx().await?;
+        let id: i64 = Sql::new("SELECT id FROM images WHERE sha = ?")
+            .bind(sha)
+            .scalar_optional(Exec::from(&mut tx))
+            .await?
+            .ok_or_else(|| WriteError::UnknownImage(sha.to_string()))?;
+        Sql::new("DELETE FROM image_malware WHERE image_ref = ?")
+            .bind(id)
+            .execute(Exec::from(&mut tx))
+            .await?;
+        Sql::new("UPDATE images SET malware_count = ? WHERE id = ?")
+            .bind(malware.len() as i64)
+            .bind(id)
+            .execute(Exec::from(&mut tx))
+            .await?;
+        for m in malware {
+            Sql::new(
+                "INSERT INTO image_malware (image_ref, name, category, severity, file, sha256) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(m.name.as_str())
+            .bind(&m.category)
+            .bind(i64::from(m.severity))
+            .bind(&m.file)
+            .bind(&m.sha256)
+            .execute(Exec::from(&mut tx))
+            .await?;
+        }
+        super::derive::bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The malware found in an image, most severe first.
+    pub async fn image_malware(&self, image_ref: i64) -> sqlx::Result<Vec<MalwareRecord>> {
+        let d = self.engine().dialect();
+        let rows = d.json_rows(&[
+            ("name", "name"),
+            ("category", "category"),
+            ("severity", "severity"),
+            ("file", "file"),
+            ("sha256", "sha256"),
+        ]);
+        let mut out: Vec<MalwareRecord> = decode(
+            &Sql::new(format!(
+                "SELECT {rows} FROM image_malware WHERE image_ref = ?"
+            ))
+            .bind(image_ref)
+            .scalar::<String>(self.db())
+            .await?,
+        )?;
+        out.sort_by(|a, b| (b.severity, &a.file, &a.name).cmp(&(a.severity, &b.file, &b.name)));
+        Ok(out)
     }
 
     /// The secrets found in an image, most severe first.

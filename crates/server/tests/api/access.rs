@@ -92,6 +92,7 @@ fn needs() -> BTreeMap<&'static str, (Option<Role>, bool)> {
         ("DELETE /csapi/v1.3/activationKeys/{id}", admin),
         ("POST /csapi/v1.3/images/import", operator),
         ("GET /csapi/v1.3/images/{sha}/secrets", viewer),
+        ("GET /csapi/v1.3/images/{sha}/malware", viewer),
         ("GET /csapi/v1.3/sensors/{uuid}/activity", viewer),
         // Guarded by the activation key in its body.
         ("POST /sensorapi/v1/register", public),

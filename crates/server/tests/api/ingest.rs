@@ -511,3 +511,139 @@ fn the_import_command_loads_files_and_refuses_a_bad_one_naming_it() {
     );
     assert_eq!(images(), files.len(), "one image per report");
 }
+
+#[tokio::test]
+async fn malware_and_secret_counts_are_extensions_and_qql_tokens() {
+    let app = spawn_with(Options {
+        seed: false,
+        ..Default::default()
+    })
+    .await;
+    let t = app.admin_token().await;
+    // A Trivy report with two secrets, and a malware report for the same image.
+    let mut report: Value =
+        serde_json::from_slice(&std::fs::read(fixture("trivy/debian-buster.json")).unwrap())
+            .unwrap();
+    let sha = report["Metadata"]["ImageID"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("sha256:")
+        .to_string();
+    let secret = |rule: &str, line: i64| {
+        json!({"RuleID": rule, "Category": "Generic", "Severity": "HIGH", "Title": rule,
+               "StartLine": line, "EndLine": line, "Match": "token=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"})
+    };
+    report["Results"].as_array_mut().unwrap().push(json!({
+        "Target": "/srv/app/.env", "Class": "secret",
+        "Secrets": [secret("github-pat", 1), secret("generic-api-key", 9)]}));
+    assert_eq!(
+        import(&app, &t, serde_json::to_vec(&report).unwrap(), "")
+            .await
+            .status(),
+        201
+    );
+    let eicar = "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f";
+    let malware = json!({"schema": "shipshape-malware/1", "image": format!("sha256:{sha}"),
+        "findings": [{"name": "EICAR-Test-File", "category": "test-file", "severity": "HIGH",
+                      "file": "/tmp/eicar.com", "sha256": eicar}]});
+    let res = import(&app, &t, serde_json::to_vec(&malware).unwrap(), "").await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let done: Value = res.json().await.unwrap();
+    assert_eq!(done["format"], "malware");
+    assert_eq!(done["malware"], 1);
+
+    let m = app
+        .get_json(&t, &format!("/csapi/v1.3/images/{sha}/malware"))
+        .await;
+    assert_eq!(
+        m,
+        json!({"count": 1, "data": [{"name": "EICAR-Test-File", "category": "test-file",
+               "severity": 4, "file": "/tmp/eicar.com", "sha256": eicar}]})
+    );
+    // The malware report left the vulnerability scan as it was.
+    let v = app
+        .get_json(&t, &format!("/csapi/v1.3/images/{sha}/vuln"))
+        .await;
+    assert_eq!(v["details"].as_array().unwrap().len(), 2);
+
+    // Counts: extensions only when asked for; QQL finds by them.
+    let plain = app
+        .get_json(&t, &format!("/csapi/v1.3/images?filter=sha%3A{sha}"))
+        .await;
+    assert!(plain["data"][0].get("secretsCount").is_none(), "{plain}");
+    let ext = app
+        .get_json(
+            &t,
+            &format!("/csapi/v1.3/images?filter=sha%3A{sha}&include=extensions"),
+        )
+        .await;
+    assert_eq!(ext["data"][0]["secretsCount"], 2);
+    assert_eq!(ext["data"][0]["malwareCount"], 1);
+    let details = app
+        .get_json(&t, &format!("/csapi/v1.3/images/{sha}?include=extensions"))
+        .await;
+    assert_eq!(
+        (
+            details["secretsCount"].clone(),
+            details["malwareCount"].clone()
+        ),
+        (json!(2), json!(1))
+    );
+    // Another image without any.
+    assert_eq!(
+        import(
+            &app,
+            &t,
+            std::fs::read(fixture("trivy/alpine-310.json")).unwrap(),
+            ""
+        )
+        .await
+        .status(),
+        201
+    );
+    for (q, n) in [
+        ("secrets.count%3E0", 1),
+        ("secrets.count%3A2", 1),
+        ("malware.count%3E0", 1),
+        ("malware.count%3A0", 1),
+        ("secrets.count%3E0%20and%20malware.count%3E0", 1),
+        ("not%20secrets.count%3E0", 1),
+    ] {
+        let v = app
+            .get_json(&t, &format!("/csapi/v1.3/images?filter={q}"))
+            .await;
+        assert_eq!(v["count"], n, "{q}: {v}");
+    }
+    // A new report without secrets clears them; an empty malware report clears the malware.
+    report["Results"].as_array_mut().unwrap().pop();
+    assert_eq!(
+        import(&app, &t, serde_json::to_vec(&report).unwrap(), "")
+            .await
+            .status(),
+        201
+    );
+    let mut clean = malware.clone();
+    clean["findings"] = json!([]);
+    assert_eq!(
+        import(&app, &t, serde_json::to_vec(&clean).unwrap(), "")
+            .await
+            .status(),
+        201
+    );
+    let v = app
+        .get_json(
+            &t,
+            "/csapi/v1.3/images?filter=secrets.count%3E0%20or%20malware.count%3E0",
+        )
+        .await;
+    assert_eq!(v["count"], 0, "{v}");
+    // A bad malware report names its field.
+    let mut bad = malware.clone();
+    bad["findings"][0]["severity"] = json!("DANGEROUS");
+    let e = assert_error(
+        import(&app, &t, serde_json::to_vec(&bad).unwrap(), "").await,
+        400,
+    )
+    .await;
+    assert_eq!(e["details"][0]["field"], "$.findings[0].severity");
+}

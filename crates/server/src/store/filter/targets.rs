@@ -218,6 +218,8 @@ fn image(token: &str) -> Target {
         "lastScanned" => opt("i.last_scanned"),
         "lastUsedDate" => opt("i.last_used_date"),
         "size" => col("i.size"),
+        "secrets.count" => col("i.secrets_count"),
+        "malware.count" => col("i.malware_count"),
         "operatingSystem" => opt("i.operating_system"),
         "architecture" => opt("i.architecture"),
         "author" => opt("i.author"),
