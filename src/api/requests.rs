@@ -290,3 +290,32 @@ mod tests {
         assert_eq!(r.body.unwrap().encoded(), r#"{"sensorIds":["a","b"]}"#);
     }
 }
+
+/// `GET /csapi/v1.3/activationKeys`: the keys sensors register with (never their secrets).
+pub fn activation_keys() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/activationKeys"))
+}
+
+/// `POST /csapi/v1.3/activationKeys`: a new key, shown once.
+pub fn create_activation_key(key: &shipshape_model::sensorapi::NewActivationKey) -> RequestSpec {
+    RequestSpec::new(Method::Post, format!("{BASE}/activationKeys"))
+        .json(serde_json::to_string(key).unwrap_or_default())
+}
+
+/// `DELETE /csapi/v1.3/activationKeys/{id}`: it registers no more sensors.
+pub fn revoke_activation_key(id: &str) -> RequestSpec {
+    RequestSpec::new(
+        Method::Delete,
+        format!("{BASE}/activationKeys/{}", segment(id)),
+    )
+}
+
+/// `GET /csapi/v1.3/sensors/{uuid}/activity`: the scans due and the last events.
+pub fn sensor_activity(uuid: &str) -> RequestSpec {
+    sub("sensors", uuid, "activity")
+}
+
+/// `POST /csapi/v1.3/images/import` with a scanner report's text as the body.
+pub fn import_report(report: &str) -> RequestSpec {
+    RequestSpec::new(Method::Post, format!("{BASE}/images/import")).json(report)
+}

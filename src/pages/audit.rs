@@ -148,6 +148,7 @@ pub static AUDIT: EntityDesc = EntityDesc {
     chips: &[],
     default_sort: "at:desc",
     deletable: false,
+    actions: None,
 };
 
 #[component]

@@ -10,5 +10,6 @@ mod lists;
 mod roles;
 mod screenshots;
 mod search;
+mod sensors;
 mod settings;
 mod shell;

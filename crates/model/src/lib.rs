@@ -17,6 +17,7 @@ pub mod release;
 pub mod request;
 pub mod retention;
 pub mod role;
+pub mod scan;
 pub mod sensor_update;
 pub mod sensorapi;
 pub mod severity;

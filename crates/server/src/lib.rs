@@ -58,6 +58,7 @@ impl AppState {
         access: AccessOptions,
     ) -> anyhow::Result<Self> {
         let (secret, version) = store.jwt_key().await?;
+        store.start_heartbeat_writer();
         Ok(Self {
             jobs: JobRunner::new(store.clone(), jobs),
             store,

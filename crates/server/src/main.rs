@@ -127,6 +127,7 @@ async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::with_options(store, dist, tls.is_some(), jobs, access).await?;
     // Takes over jobs a stopped server left unfinished, now and from time to time.
     let sweeper = state.jobs.start_sweeper();
+    let store = state.store.clone();
     let app = routes::app(state);
     let tcp = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -136,6 +137,10 @@ async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
     println!("listening on {scheme}://{addr}");
     let served = listener::serve(tcp, app, tls, listener::shutdown_signal()).await;
     sweeper.abort();
+    // Sensors' last check-ins are not lost with the process.
+    if let Err(e) = store.flush_heartbeats().await {
+        tracing::warn!(error = %e, "writing sensors' last check-ins");
+    }
     served
 }
 

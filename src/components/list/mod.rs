@@ -272,6 +272,7 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
                 <button type="button" class="btn" data-testid="export-csv" on:click=move |_| export(ExportFormat::Csv)>"Export CSV"</button>
                 <button type="button" class="btn" data-testid="export-json" on:click=move |_| export(ExportFormat::Json)>"Export JSON"</button>
                 <span class="muted" data-testid="export-status">{move || exporting.get()}</span>
+                {desc.actions.map(|action| action(Callback::new(move |_| loader.retry())))}
                 <span class="spacer"></span>
                 {move || (desc.entity == "sensors" && can_select.get() && session.role().allows(shipshape_model::Role::Admin)).then(|| view! {
                     <assign::AssignProfile

@@ -26,6 +26,8 @@ pub struct EntityDesc {
     pub default_sort: &'static str,
     /// Rows can be selected and deleted (the assets; not the audit log).
     pub deletable: bool,
+    /// More toolbar actions (the Images tab's "Import report"); the callback reloads the list.
+    pub actions: Option<fn(leptos::prelude::Callback<()>) -> leptos::prelude::AnyView>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

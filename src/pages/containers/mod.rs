@@ -70,6 +70,7 @@ pub static CONTAINERS: EntityDesc = EntityDesc {
     chips: &[],
     default_sort: "created:desc",
     deletable: true,
+    actions: None,
 };
 
 #[component]

@@ -1,5 +1,7 @@
 //! One image: repositories and tags, digests, size, layers, OS, the containers and hosts that
-//! use it (`/images/{sha}/association`), software and vulnerabilities.
+//! use it (`/images/{sha}/association`), software, vulnerabilities, and the secrets and malware
+//! scanners found in it (`/images/{sha}/secrets`, `/images/{sha}/malware`; a secret is shown by
+//! where and what kind, never its text).
 
 use super::repo_tag;
 use crate::api::{load, requests, Load};
@@ -7,10 +9,11 @@ use crate::components::detail::{
     decode_json, detail_frame, field, inline_error, labels, mono_or_dash, software_table,
     text_or_dash, time, Section, VulnTable,
 };
-use crate::components::severity::SeverityBadges;
+use crate::components::severity::{SeverityBadges, SeverityLabel};
 use crate::format::{bytes, thousands};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shipshape_model::scan::{MalwareList, SecretList};
 use shipshape_model::{ImageAssociation, ImageDetails, SeverityCounts};
 
 #[component]
@@ -64,6 +67,7 @@ fn body(i: ImageDetails) -> AnyView {
         })
         .collect_view();
     let sha = i.sha.clone();
+    let (secrets_sha, malware_sha) = (i.sha.clone(), i.sha.clone());
     view! {
         <div class="detail-grid">
             <Section title="Overview">
@@ -100,6 +104,14 @@ fn body(i: ImageDetails) -> AnyView {
         <Section title="Software" testid="software">
             {software_table(i.softwares.clone())}
         </Section>
+        <div class="detail-grid">
+            <Section title="Secrets" testid="secrets">
+                <Secrets sha=secrets_sha />
+            </Section>
+            <Section title="Malware" testid="malware">
+                <Malware sha=malware_sha />
+            </Section>
+        </div>
         <Section title="Layers" testid="layers">
             <div class="table-wrap">
                 <table class="data compact">
@@ -167,5 +179,101 @@ fn Association(sha: String) -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// "file:line", or the file alone, or a dash.
+fn place(file: Option<String>, line: Option<i64>) -> String {
+    match (file, line) {
+        (Some(f), Some(l)) => format!("{f}:{l}"),
+        (Some(f), None) => f,
+        _ => "—".into(),
+    }
+}
+
+/// The secrets scanners found: rule, category, where, severity (never the secret's text).
+#[component]
+fn Secrets(sha: String) -> impl IntoView {
+    let spec = requests::sub("images", &sha, "secrets");
+    let loader = load(move || spec.clone(), decode_json::<SecretList>);
+    move || {
+        match loader.state.get() {
+        Load::Loading => view! { <div class="skeleton skeleton-line"></div> }.into_any(),
+        Load::Failed(e) => inline_error(e),
+        Load::Ready(l) if l.data.is_empty() => view! {
+            <p class="muted" data-testid="secrets-none">"No secrets found by the last scan that looked for them."</p>
+        }
+        .into_any(),
+        Load::Ready(l) => {
+            let rows = l
+                .data
+                .into_iter()
+                .map(|s| {
+                    view! {
+                        <tr data-testid="secret-row">
+                            <td><SeverityLabel severity=s.severity /></td>
+                            <td>{s.title.clone().unwrap_or_else(|| s.rule_id.clone())}<br/><code class="mono muted small">{s.rule_id.clone()}</code></td>
+                            <td>{text_or_dash(s.category.clone())}</td>
+                            <td class="path"><code class="mono wrap">{place(s.file.clone(), s.line)}</code></td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p class="muted small">"Where each secret is and what kind it is; Shipshape never stores the secret itself."</p>
+                <div class="table-wrap">
+                    <table class="data compact" data-testid="secrets-table">
+                        <thead><tr><th>"Severity"</th><th>"Secret"</th><th>"Category"</th><th>"Where"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+/// The malware scanners found: name, category, file and its sha-256, severity.
+#[component]
+fn Malware(sha: String) -> impl IntoView {
+    let spec = requests::sub("images", &sha, "malware");
+    let loader = load(move || spec.clone(), decode_json::<MalwareList>);
+    move || {
+        match loader.state.get() {
+        Load::Loading => view! { <div class="skeleton skeleton-line"></div> }.into_any(),
+        Load::Failed(e) => inline_error(e),
+        Load::Ready(l) if l.data.is_empty() => view! {
+            <p class="muted" data-testid="malware-none">"No malware found by the last scan that looked for it."</p>
+        }
+        .into_any(),
+        Load::Ready(l) => {
+            let rows = l
+                .data
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <tr data-testid="malware-row">
+                            <td><SeverityLabel severity=m.severity /></td>
+                            <td>{m.name.clone()}</td>
+                            <td>{text_or_dash(m.category.clone())}</td>
+                            <td class="path"><code class="mono wrap">{text_or_dash(m.file.clone())}</code>
+                                {m.sha256.clone().map(|h| view! { <br/><code class="mono muted small" title=h.clone()>{h.chars().take(19).collect::<String>()}"…"</code> })}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="table-wrap">
+                    <table class="data compact" data-testid="malware-table">
+                        <thead><tr><th>"Severity"</th><th>"Name"</th><th>"Category"</th><th>"File"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+    }
     }
 }

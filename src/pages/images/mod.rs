@@ -1,6 +1,7 @@
 //! Images tab: the list of images and, in `detail`, one image.
 
 mod detail;
+mod import;
 
 use crate::components::list::columns::{Cell, ColumnMeta, Row};
 use crate::components::list::list_page;
@@ -88,6 +89,7 @@ pub static IMAGES: EntityDesc = EntityDesc {
     chips: &[],
     default_sort: "created:desc",
     deletable: true,
+    actions: Some(import::import_action),
 };
 
 #[component]

@@ -1,14 +1,18 @@
 //! One sensor: identity, host, versions, status, profile, labels, and when a newer sensor is
-//! released, the **Update available** badge and the copy-ready update command.
+//! released, the **Update available** badge and the copy-ready update command; for a sensor
+//! that talks to this server (the sensor API), the scans due and its last events.
 
-use crate::api::{load, requests};
+use crate::api::{load, requests, Load};
 use crate::components::clipboard::CopyButton;
 use crate::components::detail::{
-    decode_json, detail_frame, field, labels, mono_or_dash, text_or_dash, time, Section,
+    decode_json, detail_frame, field, inline_error, labels, mono_or_dash, text_or_dash, time,
+    Section,
 };
+use crate::components::reltime::RelTime;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shipshape_model::sensor_update::update_command;
+use shipshape_model::sensorapi::SensorActivity;
 use shipshape_model::Sensor;
 
 #[component]
@@ -78,8 +82,10 @@ fn body(s: Sensor) -> AnyView {
         _ => None,
     };
     let cluster = s.cluster.clone();
+    let uuid = s.uuid.clone();
     view! {
         {update}
+        <Activity uuid=uuid />
         <div class="detail-grid">
             <Section title="Identity">
                 <dl class="fields">
@@ -132,4 +138,70 @@ fn body(s: Sensor) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// The scans due and the last events of a sensor that uses the sensor API (its own request;
+/// nothing for sensors that do not).
+#[component]
+fn Activity(uuid: String) -> impl IntoView {
+    let spec = requests::sensor_activity(&uuid);
+    let loader = load(move || spec.clone(), decode_json::<SensorActivity>);
+    move || match loader.state.get() {
+        Load::Loading => ().into_any(),
+        Load::Failed(e) => inline_error(e),
+        Load::Ready(a) if !a.registered => ().into_any(),
+        Load::Ready(a) => {
+            let deferred = a.due.deferred_until.map(|t| {
+                format!(
+                    "Inside an inactive window: scans wait until {}.",
+                    crate::format::exact_local(t.0)
+                )
+            });
+            let due_list = |shas: Vec<String>, base: &'static str| {
+                shas.into_iter()
+                    .map(|sha| {
+                        view! { <li><a href=format!("/{base}/{sha}")><code class="mono">{sha.chars().take(12).collect::<String>()}</code></a></li> }
+                    })
+                    .collect_view()
+            };
+            let images = a.due.images.len();
+            let containers = a.due.containers.len();
+            let more = a.due.more.then_some(" (and more)");
+            let events = a
+                .events
+                .into_iter()
+                .map(|e| {
+                    let href = if e.kind == "image" { format!("/images/{}", e.sha) } else { format!("/containers/{}", e.sha) };
+                    view! {
+                        <tr data-testid="sensor-event">
+                            <td><RelTime ms=Some(e.at.0) /></td>
+                            <td>{e.kind.clone()}</td>
+                            <td><code>{e.action.clone()}</code></td>
+                            <td><a href=href><code class="mono">{e.sha.chars().take(12).collect::<String>()}</code></a>
+                                {e.name.clone().map(|n| view! { " "<span class="muted">{n}</span> })}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="detail-grid">
+                    <Section title="Scans due" testid="sensor-due">
+                        {deferred.map(|d| view! { <p class="notice">{d}</p> })}
+                        <p data-testid="due-summary">{format!("{images} images and {containers} running containers are due{}", more.unwrap_or(""))}</p>
+                        {(images > 0).then(|| view! { <h3>"Images"</h3><ul class="plain">{due_list(a.due.images.clone(), "images")}</ul> })}
+                        {(containers > 0).then(|| view! { <h3>"Containers"</h3><ul class="plain">{due_list(a.due.containers.clone(), "containers")}</ul> })}
+                    </Section>
+                    <Section title="Last events" testid="sensor-events">
+                        <div class="table-wrap">
+                            <table class="data compact">
+                                <thead><tr><th>"When"</th><th>"Kind"</th><th>"Action"</th><th>"What"</th></tr></thead>
+                                <tbody>{events}</tbody>
+                            </table>
+                        </div>
+                    </Section>
+                </div>
+            }
+            .into_any()
+        }
+    }
 }

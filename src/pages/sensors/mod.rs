@@ -68,6 +68,7 @@ pub static SENSORS: EntityDesc = EntityDesc {
     chips: &[("Update available", "updateAvailable:true")],
     default_sort: "created:desc",
     deletable: true,
+    actions: None,
 };
 
 #[component]

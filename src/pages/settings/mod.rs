@@ -1,14 +1,17 @@
-//! Settings: data retention, sensor profiles and the sensor release (`spec/settings.md`),
+//! Settings: data retention, sensor profiles, the sensor release (`spec/settings.md`) and the
+//! activation keys sensors register with,
 //! each a form backed by the REST API, saved with `If-Match`, with the request Save sends on
 //! show; and access: one's own account, service tokens, and (admins) users.
 
 mod access;
 mod form;
+mod keys;
 mod profiles;
 mod release;
 mod retention;
 
 use access::{AccountSettings, TokensSettings, UsersSettings};
+use keys::KeysSettings;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use profiles::ProfileSettings;
@@ -16,10 +19,11 @@ use release::ReleaseSettings;
 use retention::RetentionSettings;
 
 /// The sections: (path segment, title).
-const SECTIONS: [(&str, &str); 6] = [
+const SECTIONS: [(&str, &str); 7] = [
     ("retention", "Data retention"),
     ("profiles", "Sensor profiles"),
     ("release", "Sensor release"),
+    ("keys", "Activation keys"),
     ("account", "My account"),
     ("tokens", "Service tokens"),
     ("users", "Users"),
@@ -29,7 +33,9 @@ const SECTIONS: [(&str, &str); 6] = [
 pub fn SettingsPage() -> impl IntoView {
     let params = use_params_map();
     let session = crate::session::use_session();
-    let admin = untrack(|| session.role()).allows(shipshape_model::Role::Admin);
+    let role = untrack(|| session.role());
+    let admin = role.allows(shipshape_model::Role::Admin);
+    let operator = role.allows(shipshape_model::Role::Operator);
     let section = Memo::new(move |_| {
         params
             .with(|p| p.get("section"))
@@ -42,7 +48,8 @@ pub fn SettingsPage() -> impl IntoView {
             <div class="settings-layout">
                 <nav class="settings-nav" aria-label="Settings sections">
                     // Users are managed by admins only (the API refuses others).
-                    {SECTIONS.iter().filter(|(id, _)| admin || *id != "users").map(|(id, title)| {
+                    // Activation keys: operators see them (admins make them).
+                    {SECTIONS.iter().filter(|(id, _)| (admin || *id != "users") && (operator || *id != "keys")).map(|(id, title)| {
                         let id: &'static str = id;
                         view! {
                             <a href=format!("/settings/{id}") class="settings-link" data-testid=format!("settings-nav-{id}")
@@ -56,6 +63,7 @@ pub fn SettingsPage() -> impl IntoView {
                     {move || match section.get().as_str() {
                         "release" => view! { <ReleaseSettings /> }.into_any(),
                         "profiles" => view! { <ProfileSettings /> }.into_any(),
+                        "keys" => view! { <KeysSettings /> }.into_any(),
                         "account" => view! { <AccountSettings /> }.into_any(),
                         "tokens" => view! { <TokensSettings /> }.into_any(),
                         "users" if admin => view! { <UsersSettings /> }.into_any(),

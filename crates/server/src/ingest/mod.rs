@@ -17,6 +17,7 @@ pub mod trivy;
 use crate::store::records::{FindingRecord, ImageRecord, SoftwareRecord, VulnDefRecord};
 use crate::store::Store;
 use serde::de::DeserializeOwned;
+pub use shipshape_model::scan::{Ingested, MalwareRecord, SecretRecord};
 use shipshape_model::{Label, Layer, RepoDigest, RepoTag, ThreatIntel};
 
 /// The first QID of the range reserved for findings whose source has no QID.
@@ -75,32 +76,6 @@ impl ReportError {
             message: message.into(),
         }
     }
-}
-
-/// A secret a scanner found in an image: where and what kind, never the secret's text.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretRecord {
-    pub rule_id: String,
-    pub category: Option<String>,
-    pub title: Option<String>,
-    /// 1 to 5, as findings.
-    pub severity: u8,
-    pub file: Option<String>,
-    pub line: Option<i64>,
-}
-
-/// Malware a scanner found in an image (see [`malware`] for the JSON it comes in).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MalwareRecord {
-    pub name: String,
-    pub category: Option<String>,
-    /// 1 to 5, as findings.
-    pub severity: u8,
-    pub file: Option<String>,
-    /// The infected file's sha-256.
-    pub sha256: Option<String>,
 }
 
 /// One report, parsed: the image it describes, what is installed, what was found.
@@ -346,19 +321,6 @@ pub(crate) fn dedup_definitions(mut defs: Vec<VulnDefRecord>) -> Vec<VulnDefReco
     let mut seen = std::collections::HashSet::new();
     defs.retain(|d| seen.insert(d.qid));
     defs
-}
-
-/// What an ingestion stored.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Ingested {
-    pub format: String,
-    pub image_sha: String,
-    pub image_uuid: String,
-    pub software: usize,
-    pub vulnerabilities: usize,
-    pub secrets: usize,
-    pub malware: usize,
 }
 
 impl Store {

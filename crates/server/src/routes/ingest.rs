@@ -4,7 +4,7 @@
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::ingest::{self, Format, Ingested, MalwareRecord, SecretRecord};
+use crate::ingest::{self, Format, Ingested};
 use crate::routes::json;
 use crate::AppState;
 use axum::body::Bytes;
@@ -12,8 +12,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shipshape_model::scan::{MalwareList, SecretList};
 use shipshape_model::{FieldProblem, Role};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -94,13 +95,6 @@ pub async fn ingest_report(
         .await?)
 }
 
-/// `{"count": n, "data": [secret]}`.
-#[derive(serde::Serialize, ToSchema)]
-pub struct SecretList {
-    pub count: usize,
-    pub data: Vec<SecretRecord>,
-}
-
 #[utoipa::path(get, path = "/images/{sha}/secrets", tag = "images",
     params(("sha" = String, Path, description = "Full sha or 12-hex imageId")),
     responses((status = 200, body = SecretList, description = "Extension: secrets found in the image (rule, category, file, line, severity; never the secret's text)")),
@@ -117,16 +111,9 @@ pub async fn image_secrets(
         .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))?;
     let data = state.store.image_secrets(id).await?;
     Ok(json(&SecretList {
-        count: data.len(),
+        count: data.len() as u64,
         data,
     }))
-}
-
-/// `{"count": n, "data": [malware]}`.
-#[derive(serde::Serialize, ToSchema)]
-pub struct MalwareList {
-    pub count: usize,
-    pub data: Vec<MalwareRecord>,
 }
 
 #[utoipa::path(get, path = "/images/{sha}/malware", tag = "images",
@@ -145,7 +132,7 @@ pub async fn image_malware(
         .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))?;
     let data = state.store.image_malware(id).await?;
     Ok(json(&MalwareList {
-        count: data.len(),
+        count: data.len() as u64,
         data,
     }))
 }

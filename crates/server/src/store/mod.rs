@@ -87,6 +87,9 @@ pub struct Store {
     limit: Duration,
     /// This process, as the owner of the jobs it runs.
     instance: Arc<str>,
+    /// Sensors' bare check-ins not yet written (uuid → time), written together about once a
+    /// second (`sensorapi::Store::flush_heartbeats`).
+    pub(crate) heartbeats: Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
 }
 
 /// Connections the job pool keeps beside the request pool.
@@ -123,6 +126,7 @@ impl Store {
             heavy: Arc::new(Semaphore::new((max - 2) as usize)),
             limit: opts.query_limit,
             instance: uuid::Uuid::new_v4().to_string().into(),
+            heartbeats: Default::default(),
         })
     }
 

@@ -9,6 +9,7 @@ mod aggregate;
 mod audit;
 mod auth;
 mod bad_input;
+mod bench_sensors;
 mod cli;
 mod contract;
 mod dashboards;

@@ -167,6 +167,35 @@ async fn a_sensor_registers_checks_in_and_sees_its_due_work_change() {
     let checked = s["lastCheckedIn"].as_str().unwrap().parse::<i64>().unwrap();
     assert!((shipshape_server::store::now_ms() - checked).abs() < 60_000);
 
+    // A bare check-in is a heartbeat: answered at once, written within a second or so.
+    app.exec(&format!(
+        "UPDATE sensors SET last_checked_in = 1, status = 'UNKNOWN' WHERE uuid = '{uuid}'"
+    ))
+    .await;
+    let res = app
+        .client
+        .post(app.url("/sensorapi/v1/checkin"))
+        .bearer_auth(&cred)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["profile"]["name"], "Default");
+    let mut waited = 0;
+    loop {
+        let s = app
+            .get_json(&admin, &format!("/csapi/v1.3/sensors/{uuid}"))
+            .await;
+        let at = s["lastCheckedIn"].as_str().unwrap().parse::<i64>().unwrap();
+        if s["status"] == "RUNNING" && (shipshape_server::store::now_ms() - at).abs() < 60_000 {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 50, "the heartbeat was never written: {s}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
     // Image pulled → due.
     let res = events(&app, &cred, json!([{"type": "image", "action": "pull",
         "image": {"sha": format!("sha256:{ALPINE}"), "repoTags": ["registry.example.com/shop/web:1.0"],
