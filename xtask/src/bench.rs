@@ -142,6 +142,10 @@ pub fn bench(args: &[String]) -> Result<()> {
     if engine != "sqlite" && engine != "postgres" {
         bail!("--engine takes sqlite or postgres, not '{engine}'");
     }
+    // Only the sensor API: registration, check-in latency of 10,000 sensors, report ingestion.
+    if args.iter().any(|a| a == "--sensors") {
+        return sensors(&engine);
+    }
     tools::ensure_wrk()?;
     step("Building the server (optimised) and the QQL micro-benchmark");
     sh(cargo().args([
@@ -686,4 +690,38 @@ fn first_load_sizes() -> Result<Vec<String>> {
         kb(chunks[1])
     ));
     Ok(lines)
+}
+
+/// The sensor API's figures (`crates/server/tests/api/bench_sensors.rs`, optimised build): one
+/// in-process server on a fresh database of the engine; written to
+/// `bench-out/sensors-<engine>.md`.
+fn sensors(engine: &str) -> Result<()> {
+    step(&format!("Sensor API benchmark on {engine}"));
+    let out_dir = crate::project_root().join("bench-out");
+    std::fs::create_dir_all(&out_dir)?;
+    let out = out_dir.join(format!("sensors-{engine}.md"));
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "--release",
+        "-p",
+        "shipshape-server",
+        "--test",
+        "api",
+        "bench_sensor_api",
+        "--",
+        "--ignored",
+        "--nocapture",
+    ])
+    .env("SHIPSHAPE_BENCH_OUT", &out);
+    let cluster;
+    if engine == "postgres" {
+        cluster =
+            crate::postgres::Postgres::start_throwaway(crate::postgres::Durability::LikeSqliteWal)?;
+        // The suite makes a database of its own on this server.
+        cmd.env("SHIPSHAPE_TEST_POSTGRES_URL", &cluster.url);
+    }
+    sh(&mut cmd)?;
+    print!("{}", std::fs::read_to_string(&out)?);
+    Ok(())
 }

@@ -24,7 +24,7 @@ fn main() -> Result<()> {
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
             println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, browser tests");
-            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only]");
+            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only] [--sensors]");
             println!("                                                      seed 1,000,000 containers and measure the API under load");
             Ok(())
         }

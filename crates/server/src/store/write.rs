@@ -790,6 +790,18 @@ pub mod delete {
         if go.is_empty() {
             return Ok((0, kept));
         }
+        // What the sensor API kept of them: credentials, reported images, recent events.
+        for table in ["sensor_credentials", "sensor_images", "sensor_events"] {
+            id_list(
+                &format!(
+                    "DELETE FROM {table} WHERE sensor_uuid IN (SELECT uuid FROM sensors WHERE id"
+                ),
+                &go,
+            )
+            .push(")")
+            .execute(Exec::from(&mut *tx))
+            .await?;
+        }
         let deleted = id_list("DELETE FROM sensors WHERE id", &go)
             .execute(Exec::from(&mut *tx))
             .await?;

@@ -935,4 +935,28 @@ async fn sensors_that_stop_checking_in_become_unknown() {
     assert_eq!(status(chatty).await, "RUNNING");
     assert_eq!(status("imported".into()).await, "RUNNING");
     sweeper.abort();
+    // Deleting the UNKNOWN sensor takes what the sensor API kept of it.
+    let res = app
+        .client
+        .delete(app.url(&format!("/csapi/v1.3/sensors?sensorIds={silent}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let job: Value = res.json().await.unwrap();
+    app.wait_job(&admin, job["deletionJobId"].as_str().unwrap())
+        .await;
+    for table in ["sensor_credentials", "sensor_events", "sensor_images"] {
+        let n = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE sensor_uuid = '{silent}'"
+            ))
+            .await;
+        assert_eq!(n, 0, "{table}");
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sensor_credentials").await,
+        1
+    );
 }
