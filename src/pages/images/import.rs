@@ -108,7 +108,7 @@ fn ImportReport(on_done: Callback<()>) -> impl IntoView {
                         let href = format!("/images/{}", d.image_sha);
                         view! {
                             <p class="notice notice-ok" role="status" data-testid="import-done">
-                                {format!("Imported the {} report of image {}: {} vulnerabilities, {} software, {} secrets, {} malware. ",
+                                {format!("Imported the {} report of image {}: {} findings, {} software, {} secrets, {} malware. ",
                                     d.format, &d.image_sha[..12.min(d.image_sha.len())], d.vulnerabilities, d.software, d.secrets, d.malware)}
                                 <a href=href data-testid="import-open">"Open the image ›"</a>
                             </p>

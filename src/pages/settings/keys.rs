@@ -132,7 +132,7 @@ pub fn KeysSettings() -> impl IntoView {
                         </div>
                         <p class="muted small">"A sensor registers with it like this:"</p>
                         <pre class="snippet small">{hint}</pre>
-                        <button type="button" class="btn btn-small" on:click=move |_| made.set(None)>"Done"</button>
+                        <button type="button" class="btn btn-small" data-testid="key-done" on:click=move |_| made.set(None)>"Done"</button>
                     </div>
                 }
             })}
