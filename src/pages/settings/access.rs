@@ -30,7 +30,7 @@ fn decode_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, Str
 }
 
 /// What the server said, without the status code the console adds for other errors.
-fn said(e: &ApiError) -> String {
+pub(super) fn said(e: &ApiError) -> String {
     match e {
         ApiError::Server { message, .. } => message.clone(),
         other => other.to_string(),
@@ -62,7 +62,7 @@ fn OutcomeLine(outcome: RwSignal<Outcome>) -> impl IntoView {
 }
 
 /// A labelled input of a form row, with its problem under it.
-fn input_row(
+pub(super) fn input_row(
     id: &'static str,
     label: &'static str,
     kind: &'static str,

@@ -3,8 +3,9 @@
 //! them; operators see the list. A key names the type of the sensors it registers and,
 //! optionally, the profile they join.
 
+use super::access::{input_row, said};
 use super::form::FormHead;
-use crate::api::{load, requests, use_api, ApiError, Load};
+use crate::api::{load, requests, use_api, Load};
 use crate::components::clipboard::CopyButton;
 use crate::components::reltime::RelTime;
 use crate::session::use_session;
@@ -15,13 +16,6 @@ use shipshape_model::sensorapi::{
     key_name_problem, ActivationKey, ActivationKeyList, CreatedActivationKey, NewActivationKey,
 };
 use shipshape_model::{Role, SensorType};
-
-fn said(e: &ApiError) -> String {
-    match e {
-        ApiError::Server { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
-}
 
 #[derive(serde::Deserialize, Clone, PartialEq)]
 struct Profiles {
@@ -139,17 +133,7 @@ pub fn KeysSettings() -> impl IntoView {
             {admin.then(|| view! {
                 <form class="settings-form card access-card" on:submit=on_submit novalidate data-testid="key-form">
                     <h3 class="settings-sub">"New key"</h3>
-                    <div class="form-row">
-                        <label for="key-name">"Name"</label>
-                        <input id="key-name" class="input" type="text" data-testid="key-name" autocomplete="off"
-                            placeholder="Production DaemonSet"
-                            aria-invalid=move || name_problem.get().is_some().to_string()
-                            prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev)) />
-                        {move || name_problem.get().map(|m| view! {
-                            <p class="field-error" role="alert" data-testid="error-key-name">{m}</p>
-                        })}
-                    </div>
+                    {input_row("key-name", "Name", "text", name, name_problem, "off")}
                     <div class="form-row">
                         <label for="key-type">"Sensor type"</label>
                         <select id="key-type" class="input" data-testid="key-type"

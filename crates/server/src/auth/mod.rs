@@ -386,8 +386,18 @@ pub fn secret_hash(secret: &str) -> String {
         .collect()
 }
 
+/// A token's random secret (two v4 uuids: 244 random bits), for service tokens, activation
+/// keys and sensor credentials.
+pub fn new_secret() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
 /// Equal strings, compared in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -170,7 +170,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ReportEr
 fn json_error(path: &str, e: &serde_json::Error) -> ReportError {
     use serde_json::error::Category;
     let message = match e.classify() {
-        Category::Eof => format!("the report ends early (truncated?) at line {}", e.line()),
+        Category::Eof => format!("the JSON ends early (truncated?) at line {}", e.line()),
         Category::Syntax => format!("not valid JSON: {e}"),
         _ => e.to_string(),
     };
@@ -199,10 +199,15 @@ pub fn qid_for(vulnerability_id: &str) -> i64 {
     QID_BASE + (h % QID_SPAN as u64) as i64
 }
 
+/// 64 hex digits (a sha-256, as container ids are written).
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// `sha256:<64 hex>` or `<64 hex>` as the 64 hex digits.
 pub fn image_sha(s: &str) -> Option<String> {
     let hex = s.strip_prefix("sha256:").unwrap_or(s).to_ascii_lowercase();
-    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
+    is_sha256_hex(&hex).then_some(hex)
 }
 
 /// `registry/repository:tag` split the way Docker reads it (no registry: Docker Hub; one
@@ -334,7 +339,7 @@ impl Store {
         actor: Option<&str>,
         now: i64,
     ) -> Result<Ingested, crate::store::records::WriteError> {
-        let before = self.image_for_ingest(&report.sha).await?;
+        let before = self.image_for_ingest(&report.sha, true).await?;
         let mut image = ImageRecord::new(
             &before
                 .as_ref()

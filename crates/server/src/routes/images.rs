@@ -54,7 +54,7 @@ pub async fn bulk_images(
     bulk::bulk_page(&state, Entity::Image, &origin, &uri, &q).await
 }
 
-async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {
+pub(crate) async fn find_image(state: &AppState, sha: &str) -> Result<i64, ApiError> {
     state
         .store
         .image_ref(sha)

@@ -104,11 +104,7 @@ pub async fn image_secrets(
     State(state): State<AppState>,
     Path(sha): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = state
-        .store
-        .image_ref(&sha)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))?;
+    let id = crate::routes::images::find_image(&state, &sha).await?;
     let data = state.store.image_secrets(id).await?;
     Ok(json(&SecretList {
         count: data.len() as u64,
@@ -125,11 +121,7 @@ pub async fn image_malware(
     State(state): State<AppState>,
     Path(sha): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = state
-        .store
-        .image_ref(&sha)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No image with sha or id '{sha}'.")))?;
+    let id = crate::routes::images::find_image(&state, &sha).await?;
     let data = state.store.image_malware(id).await?;
     Ok(json(&MalwareList {
         count: data.len() as u64,

@@ -240,10 +240,21 @@ async fn json_errors(req: Request, next: Next) -> Response {
     out
 }
 
-/// A request's JSON body as `T`, or 400 saying why not.
+/// A request's JSON body as `T`, or 400 saying why not: `details` names the JSON path of the
+/// first problem (`$.sensor.hostname`).
 pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, crate::error::ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|e| crate::error::ApiError::BadRequest(format!("The JSON body is invalid: {e}")))
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(crate::error::ApiError::BadRequest(
+            "The body is empty: send a JSON document.".into(),
+        ));
+    }
+    crate::ingest::from_json(body).map_err(|e| crate::error::ApiError::Fields {
+        message: format!("The JSON body is invalid: {e}"),
+        details: vec![shipshape_model::FieldProblem {
+            field: e.path,
+            message: e.message,
+        }],
+    })
 }
 
 /// A 200 JSON answer.

@@ -9,9 +9,9 @@
 
 use crate::auth::AuthUser;
 use crate::error::{error_code, ApiError};
-use crate::ingest::{self, image_sha, Ingested};
+use crate::ingest::{image_sha, is_sha256_hex, Ingested};
 use crate::routes::ingest::parse_report;
-use crate::routes::json;
+use crate::routes::{json, json_body};
 use crate::store::sensorapi::{KeyRefused, RegisterRefused, SensorAuth};
 use crate::AppState;
 use axum::body::Bytes;
@@ -121,20 +121,6 @@ async fn outside_window(state: &AppState, sensor: &SensorAuth, now: i64) -> Resu
     Err(res)
 }
 
-/// A body parsed with the JSON path of the first problem named.
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if body.is_empty() {
-        return Err(ApiError::BadRequest("The body is empty.".into()));
-    }
-    ingest::from_json(body).map_err(|e| ApiError::Fields {
-        message: format!("The body is not valid: {e}"),
-        details: vec![FieldProblem {
-            field: e.path,
-            message: e.message,
-        }],
-    })
-}
-
 fn facts_problems(f: &SensorFacts, at: &str) -> Vec<FieldProblem> {
     let mut out = Vec::new();
     let mut check = |field: &str, v: &str, max: usize| {
@@ -182,7 +168,7 @@ fn facts_problems(f: &SensorFacts, at: &str) -> Vec<FieldProblem> {
               (status = 400, body = shipshape_model::ErrorBody),
               (status = 401, body = shipshape_model::ErrorBody, description = "Not a valid activation key, or a revoked one")))]
 pub async fn register(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let reg: Registration = parse_body(&body)?;
+    let reg: Registration = json_body(&body)?;
     let problems = facts_problems(&reg.sensor, "sensor.");
     if !problems.is_empty() {
         return Err(ApiError::fields("The sensor cannot register", problems));
@@ -224,7 +210,7 @@ pub async fn check_in(
     let facts: Option<SensorFacts> = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        Some(parse_body(&body)?)
+        Some(json_body(&body)?)
     };
     if let Some(f) = &facts {
         let problems = facts_problems(f, "");
@@ -252,7 +238,6 @@ async fn check_events(state: &AppState, events: &[SensorEvent]) -> Result<(), Ap
             ),
         ));
     }
-    let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
     let mut problems = Vec::new();
     for (i, e) in events.iter().enumerate() {
         match e {
@@ -265,7 +250,7 @@ async fn check_events(state: &AppState, events: &[SensorEvent]) -> Result<(), Ap
                 }
             }
             SensorEvent::Container { container, .. } => {
-                if !hex64(&container.sha) {
+                if !is_sha256_hex(&container.sha) {
                     problems.push(FieldProblem {
                         field: format!("events[{i}].container.sha"),
                         message: "is not a container id (64 hex)".into(),
@@ -314,7 +299,7 @@ pub async fn post_events(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let events: SensorEvents = parse_body(&body)?;
+    let events: SensorEvents = json_body(&body)?;
     check_events(&state, &events.events).await?;
     let now = crate::store::now_ms();
     if let Err(refused) = outside_window(&state, &sensor, now).await {
@@ -353,9 +338,7 @@ pub async fn post_scan(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let container = match p.container_sha.as_deref() {
-        Some(c) if c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            Some(c.to_ascii_lowercase())
-        }
+        Some(c) if is_sha256_hex(c) => Some(c.to_ascii_lowercase()),
         Some(_) => {
             return Err(ApiError::field(
                 "containerSha",
@@ -407,7 +390,7 @@ pub async fn create_key(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     user.require(Role::Admin)?;
-    let new: NewActivationKey = parse_body(&body)?;
+    let new: NewActivationKey = json_body(&body)?;
     if let Some(why) = key_name_problem(&new.name) {
         return Err(ApiError::field("name", why));
     }

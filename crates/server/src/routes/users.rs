@@ -392,11 +392,7 @@ pub async fn create_token(
         return Err(ApiError::fields("The token cannot be made", problems));
     }
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
-    let secret = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let secret = crate::auth::new_secret();
     let expires = b
         .expires_in_days
         .map(|d| crate::store::now_ms() + i64::from(d) * 86_400_000);

@@ -102,7 +102,7 @@ impl ImageRecord {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct SoftwareRecord {
     pub name: String,
     pub version: Option<String>,
@@ -111,7 +111,7 @@ pub struct SoftwareRecord {
 }
 
 /// One finding of a definition on an image, in one package.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct FindingRecord {
     /// Must name a definition already stored ([`crate::store::Store::upsert_vuln_defs`]).
     pub qid: i64,

@@ -8,13 +8,13 @@
 //! Images whose `repository:tag` matches one of the profile's exclusions are never due. Inside
 //! an inactive window nothing is due: the answer says until when it is deferred.
 
-use super::db::{Exec, Sql, Tx};
+use super::db::{Bind, Exec, Sql, Tx};
 use super::ingest::StoredImage;
 use super::profiles::{add_to_profile, assign_one, profile_config};
 use super::records::{ContainerRecord, ImageRecord, SensorRecord, WriteError};
 use super::write::upsert_sensor_in;
 use super::{audit, derive, Store};
-use crate::auth::secret_hash;
+use crate::auth::{new_secret, same, secret_hash, split_service_token};
 use crate::ingest::{image_sha, repo_digest, repo_tag};
 use shipshape_model::profile::{ProfileConfig, WindowState};
 use shipshape_model::sensorapi::*;
@@ -85,29 +85,6 @@ impl KeyRow {
 const KEY_COLUMNS: &str =
     "id, name, secret_hash, sensor_type, profile_id, created, created_by, revoked, registered";
 
-/// `<id>_<secret>` after a prefix.
-fn split(rest: &str) -> Option<(&str, &str)> {
-    crate::auth::split_service_token(rest)
-}
-
-/// A random secret (two v4 uuids, 244 random bits).
-fn new_secret() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
-/// Equal strings in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 fn cluster_of(facts: &SensorFacts) -> Option<Cluster> {
     facts.cluster.as_ref().map(|c| Cluster {
         kind: "KUBERNETES".into(),
@@ -171,14 +148,14 @@ impl Store {
                                "profileId": new.profile_id}),
         )
         .await?;
+        let info: KeyRow = Sql::new(format!(
+            "SELECT {KEY_COLUMNS} FROM activation_keys WHERE id = ?"
+        ))
+        .bind(id.as_str())
+        .fetch_one(Exec::from(&mut tx))
+        .await?;
         tx.commit().await?;
-        let info = self
-            .activation_keys()
-            .await?
-            .into_iter()
-            .find(|k| k.id == id)
-            .ok_or(sqlx::Error::RowNotFound)?;
-        Ok((info, format!("{ACTIVATION_KEY_PREFIX}{id}_{secret}")))
+        Ok((info.info(), format!("{ACTIVATION_KEY_PREFIX}{id}_{secret}")))
     }
 
     /// Every activation key, newest first.
@@ -233,7 +210,7 @@ impl Store {
             .trim()
             .strip_prefix(ACTIVATION_KEY_PREFIX)
             .ok_or(RegisterRefused::BadKey)?;
-        let (key_id, secret) = split(rest).ok_or(RegisterRefused::BadKey)?;
+        let (key_id, secret) = split_service_token(rest).ok_or(RegisterRefused::BadKey)?;
         let mut tx = self.write_tx().await?;
         let key: KeyRow = Sql::new(format!(
             "SELECT {KEY_COLUMNS} FROM activation_keys WHERE id = ?"
@@ -328,7 +305,7 @@ impl Store {
     /// The sensor a credential's text (after `ssn_`) names, if it is valid and the sensor
     /// still exists.
     pub async fn sensor_auth(&self, rest: &str) -> sqlx::Result<Option<SensorAuth>> {
-        let Some((id, secret)) = split(rest) else {
+        let Some((id, secret)) = split_service_token(rest) else {
             return Ok(None);
         };
         #[derive(sqlx::FromRow)]
@@ -367,11 +344,20 @@ impl Store {
         uuid: &str,
         now: i64,
     ) -> sqlx::Result<(String, ProfileConfig, WindowState)> {
-        let name = self
+        let profile = self
             .sensor_base(uuid)
             .await?
-            .and_then(|b| b.configuration_profile)
-            .unwrap_or_else(|| shipshape_model::profile::DEFAULT_PROFILE.to_string());
+            .and_then(|b| b.configuration_profile);
+        self.profile_now(profile, now).await
+    }
+
+    /// A profile (Default when none is named) and its window state at `now`.
+    async fn profile_now(
+        &self,
+        profile: Option<String>,
+        now: i64,
+    ) -> sqlx::Result<(String, ProfileConfig, WindowState)> {
+        let name = profile.unwrap_or_else(|| shipshape_model::profile::DEFAULT_PROFILE.to_string());
         let config = profile_config(self.db(), &name).await?;
         let window = crate::windows::state(&config, now);
         Ok((name, config, window))
@@ -388,17 +374,19 @@ impl Store {
         // A bare check-in is a heartbeat: noted now, written with the others within a second,
         // so that thousands of sensors checking in do not queue behind one writer.
         let Some(f) = facts else {
-            self.sensor_base(uuid)
-                .await?
-                .ok_or_else(|| WriteError::Invalid(format!("no sensor has the uuid {uuid}")))?;
+            let answer = match self.check_in_answer(uuid, now).await {
+                Err(sqlx::Error::RowNotFound) => {
+                    return Err(WriteError::Invalid(format!(
+                        "no sensor has the uuid {uuid}"
+                    )))
+                }
+                other => other?,
+            };
             if let Ok(mut h) = self.heartbeats.lock() {
                 let t = h.entry(uuid.to_string()).or_insert(now);
                 *t = (*t).max(now);
             }
-            return self
-                .check_in_answer(uuid, now)
-                .await
-                .map_err(WriteError::Db);
+            return Ok(answer);
         };
         let facts = Some(f);
         let mut tx = self.write_tx().await?;
@@ -459,7 +447,9 @@ impl Store {
             .sensor_base(uuid)
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
-        let (name, config, window) = self.sensor_profile_now(uuid, now).await?;
+        let (name, config, window) = self
+            .profile_now(base.configuration_profile.clone(), now)
+            .await?;
         let due = self.due_work(uuid, &config, &window, now).await?;
         Ok(CheckInAnswer {
             sensor_uuid: uuid.to_string(),
@@ -570,6 +560,8 @@ impl Store {
             .await?
             .ok_or_else(|| WriteError::Invalid("the sensor no longer exists".into()))?;
         let mut taken = EventsTaken::default();
+        // The sensor's recent events, written together after the changes they record.
+        let mut noted: Vec<Vec<Bind>> = Vec::with_capacity(events.len());
         for e in events {
             match e {
                 SensorEvent::Image {
@@ -582,15 +574,14 @@ impl Store {
                         WriteError::Invalid(format!("bad image sha {}", image.sha))
                     })?;
                     self.image_event(sensor, &sha, *action, image, at).await?;
-                    self.note_event(
-                        &sensor.uuid,
-                        at,
-                        "image",
-                        action.as_str(),
-                        &sha,
-                        image.repo_tags.first(),
-                    )
-                    .await?;
+                    noted.push(vec![
+                        sensor.uuid.as_str().into(),
+                        at.into(),
+                        "image".into(),
+                        action.as_str().into(),
+                        sha.into(),
+                        image.repo_tags.first().cloned().into(),
+                    ]);
                     taken.images += 1;
                 }
                 SensorEvent::Container {
@@ -601,19 +592,19 @@ impl Store {
                     let at = time.map_or(now, |t| t.0.min(now));
                     self.container_event(sensor, &base, *action, container, at)
                         .await?;
-                    self.note_event(
-                        &sensor.uuid,
-                        at,
-                        "container",
-                        action.as_str(),
-                        &container.sha.to_ascii_lowercase(),
-                        container.name.as_ref(),
-                    )
-                    .await?;
+                    noted.push(vec![
+                        sensor.uuid.as_str().into(),
+                        at.into(),
+                        "container".into(),
+                        action.as_str().into(),
+                        container.sha.to_ascii_lowercase().into(),
+                        (&container.name).into(),
+                    ]);
                     taken.containers += 1;
                 }
             }
         }
+        self.note_events(&sensor.uuid, noted).await?;
         Ok(taken)
     }
 
@@ -633,7 +624,7 @@ impl Store {
             .iter()
             .filter_map(|d| repo_digest(d))
             .collect();
-        let before: Option<StoredImage> = self.image_for_ingest(sha).await?;
+        let before: Option<StoredImage> = self.image_for_ingest(sha, false).await?;
         let (id, scanned, new_manifest) = match &before {
             None => {
                 let mut r = ImageRecord::new(&uuid::Uuid::new_v4().to_string(), sha);
@@ -650,11 +641,7 @@ impl Store {
                 let new_manifest = digests.iter().any(|d| !b.repo_digests.contains(d));
                 self.add_image_refs(b, &tags, &digests, sensor.sensor_type.as_str(), at)
                     .await?;
-                let scanned: Option<i64> = Sql::new("SELECT last_scanned FROM images WHERE id = ?")
-                    .bind(b.id)
-                    .scalar(self.db())
-                    .await?;
-                (b.id, scanned.is_some(), new_manifest)
+                (b.id, b.last_scanned.is_some(), new_manifest)
             }
         };
         let due = match action {
@@ -809,25 +796,19 @@ impl Store {
         Ok(())
     }
 
-    async fn note_event(
-        &self,
-        sensor: &str,
-        at: i64,
-        kind: &str,
-        action: &str,
-        sha: &str,
-        name: Option<&String>,
-    ) -> sqlx::Result<()> {
+    /// Records a sensor's events and keeps its last [`EVENTS_KEPT`].
+    async fn note_events(&self, sensor: &str, rows: Vec<Vec<Bind>>) -> sqlx::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.write_tx().await?;
-        Sql::new("INSERT INTO sensor_events (sensor_uuid, at, kind, action, sha, name) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(sensor)
-            .bind(at)
-            .bind(kind)
-            .bind(action)
-            .bind(sha)
-            .bind(name.cloned())
-            .execute(Exec::from(&mut tx))
-            .await?;
+        super::write::insert_many(
+            &mut tx,
+            "sensor_events",
+            &["sensor_uuid", "at", "kind", "action", "sha", "name"],
+            rows,
+        )
+        .await?;
         Sql::new(
             "DELETE FROM sensor_events WHERE sensor_uuid = ? AND id <= \
              (SELECT id FROM sensor_events WHERE sensor_uuid = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
@@ -935,15 +916,15 @@ impl Store {
         uuid: &str,
         now: i64,
     ) -> sqlx::Result<Option<SensorActivity>> {
-        if self.sensor_base(uuid).await?.is_none() {
+        let Some(base) = self.sensor_base(uuid).await? else {
             return Ok(None);
-        }
+        };
         let registered: i64 =
             Sql::new("SELECT count(*) FROM sensor_credentials WHERE sensor_uuid = ?")
                 .bind(uuid)
                 .scalar(self.db())
                 .await?;
-        let (_, config, window) = self.sensor_profile_now(uuid, now).await?;
+        let (_, config, window) = self.profile_now(base.configuration_profile, now).await?;
         let due = self.due_work(uuid, &config, &window, now).await?;
         #[derive(sqlx::FromRow)]
         struct Row {

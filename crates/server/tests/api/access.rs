@@ -210,29 +210,8 @@ async fn every_route_answers_each_kind_of_caller_as_the_role_matrix_says() {
     );
 
     // A sensor credential (from an activation key the admin makes).
-    let key: Value = app
-        .client
-        .post(app.url("/csapi/v1.3/activationKeys"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "matrix", "sensorType": "GENERAL"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let registered: Value = app
-        .client
-        .post(app.url("/sensorapi/v1/register"))
-        .json(&json!({"activationKey": key["activationKey"],
-                      "sensor": {"hostname": "matrix", "sensorVersion": "1.31.0"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sensor = registered["credential"].as_str().unwrap().to_string();
+    let (_, key) = new_key(&app, &admin, "GENERAL", None).await;
+    let (_, sensor, _) = register(&app, &key, "matrix").await;
     let callers: [(&str, Option<&str>, Option<Role>, bool); 5] = [
         ("anonymous", None, None, false),
         ("viewer", Some(&viewer), Some(Role::Viewer), false),

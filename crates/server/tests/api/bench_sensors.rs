@@ -38,34 +38,14 @@ async fn bench_sensor_api() {
         .pool_max_idle_per_host(20_000)
         .build()
         .unwrap();
-    let key: Value = client
-        .post(app.url("/csapi/v1.3/activationKeys"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "bench", "sensorType": "GENERAL"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = key["activationKey"].as_str().unwrap().to_string();
+    let (_, key) = new_key(&app, &admin, "GENERAL", None).await;
     let mut out = vec![format!("# Sensor API on {engine}\n")];
 
     // Registration (sequential, as sensors arrive).
     let started = Instant::now();
     let mut creds = Vec::with_capacity(sensors);
     for i in 0..sensors {
-        let v: Value = client
-            .post(app.url("/sensorapi/v1/register"))
-            .json(&json!({"activationKey": key,
-                "sensor": {"hostname": format!("node-{i}"), "sensorVersion": "1.31.0"}}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        creds.push(v["credential"].as_str().unwrap().to_string());
+        creds.push(register(&app, &key, &format!("node-{i}")).await.1);
     }
     let secs = started.elapsed().as_secs_f64();
     out.push(format!(

@@ -44,47 +44,6 @@ async fn post(app: &TestApp, token: Option<&str>, path: &str, body: Value) -> re
     send(app, token, reqwest::Method::POST, path, Some(body)).await
 }
 
-async fn new_key(
-    app: &TestApp,
-    admin: &str,
-    sensor_type: &str,
-    profile: Option<&str>,
-) -> (String, String) {
-    let res = post(
-        app,
-        Some(admin),
-        KEYS,
-        json!({"name": format!("{sensor_type} hosts"), "sensorType": sensor_type, "profileId": profile}),
-    )
-    .await;
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    let v: Value = res.json().await.unwrap();
-    let key = v["activationKey"].as_str().unwrap().to_string();
-    assert!(key.starts_with("ssk_"), "{v}");
-    (v["info"]["id"].as_str().unwrap().to_string(), key)
-}
-
-/// Registers a sensor: (uuid, credential, the first check-in answer).
-async fn register(app: &TestApp, key: &str, hostname: &str) -> (String, String, Value) {
-    let res = post(
-        app,
-        None,
-        "/sensorapi/v1/register",
-        json!({"activationKey": key, "sensor": {"hostname": hostname, "sensorVersion": "1.31.0",
-               "deployment": "DOCKER_RUN", "ipv4": "10.0.0.7"}}),
-    )
-    .await;
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    let v: Value = res.json().await.unwrap();
-    let cred = v["credential"].as_str().unwrap().to_string();
-    assert!(cred.starts_with("ssn_"), "{v}");
-    (
-        v["sensorUuid"].as_str().unwrap().to_string(),
-        cred,
-        v["checkIn"].clone(),
-    )
-}
-
 async fn check_in(app: &TestApp, cred: &str) -> Value {
     let res = post(
         app,
@@ -871,7 +830,23 @@ async fn sensors_that_stop_checking_in_become_unknown() {
     let sweeper = app.state.jobs.start_sweeper();
     let admin = app.admin_token().await;
     let (_, key) = new_key(&app, &admin, "GENERAL", None).await;
-    let (silent, _, _) = register(&app, &key, "silent").await;
+    let (silent, silent_cred, _) = register(&app, &key, "silent").await;
+    // It reported an image before it went silent (an event and a reported image to delete).
+    let res = events(
+        &app,
+        &silent_cred,
+        json!([{"type": "image", "action": "pull", "image": {"sha": hex('5')}}]),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    for table in ["sensor_events", "sensor_images"] {
+        let n = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE sensor_uuid = '{silent}'"
+            ))
+            .await;
+        assert_eq!(n, 1, "{table}");
+    }
     let (chatty, cred, _) = register(&app, &key, "chatty").await;
     let long_ago = shipshape_server::store::now_ms() - 120_000;
     app.exec(&format!("UPDATE sensors SET last_checked_in = {long_ago}"))

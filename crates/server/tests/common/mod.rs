@@ -275,3 +275,53 @@ pub fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+/// An activation key made by `admin` through the API: (its id, its text `ssk_…`).
+pub async fn new_key(
+    app: &TestApp,
+    admin: &str,
+    sensor_type: &str,
+    profile: Option<&str>,
+) -> (String, String) {
+    let res = app
+        .client
+        .post(app.url("/csapi/v1.3/activationKeys"))
+        .bearer_auth(admin)
+        .json(&serde_json::json!({"name": format!("{sensor_type} hosts"),
+                                  "sensorType": sensor_type, "profileId": profile}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let v: serde_json::Value = res.json().await.unwrap();
+    let key = v["activationKey"].as_str().unwrap().to_string();
+    assert!(key.starts_with("ssk_"), "{v}");
+    (v["info"]["id"].as_str().unwrap().to_string(), key)
+}
+
+/// A sensor registered with `key`: (uuid, credential `ssn_…`, the first check-in answer).
+pub async fn register(
+    app: &TestApp,
+    key: &str,
+    hostname: &str,
+) -> (String, String, serde_json::Value) {
+    let res = app
+        .client
+        .post(app.url("/sensorapi/v1/register"))
+        .json(
+            &serde_json::json!({"activationKey": key, "sensor": {"hostname": hostname,
+              "sensorVersion": "1.31.0", "deployment": "DOCKER_RUN", "ipv4": "10.0.0.7"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let v: serde_json::Value = res.json().await.unwrap();
+    let cred = v["credential"].as_str().unwrap().to_string();
+    assert!(cred.starts_with("ssn_"), "{v}");
+    (
+        v["sensorUuid"].as_str().unwrap().to_string(),
+        cred,
+        v["checkIn"].clone(),
+    )
+}
