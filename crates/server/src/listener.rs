@@ -64,6 +64,22 @@ fn acceptor(
     Ok(TlsAcceptor::from(Arc::new(cfg)))
 }
 
+/// Listens on `addr` with a backlog deep enough for a fleet of sensors connecting at once (the
+/// standard library's 128, tokio's 1,024, would drop connection attempts beyond it and leave
+/// them to retry a second later); the kernel caps it at `net.core.somaxconn`.
+pub async fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+const LISTEN_BACKLOG: u32 = 16_384;
+
 /// The two ends of a request's connection, in its extensions: who is calling (the sign-in
 /// throttle counts per client address) and which of this server's addresses they reached
 /// (absolute links when no `--public-url` is set).

@@ -129,7 +129,7 @@ async fn serve_on(store: &Store, args: ServeArgs) -> anyhow::Result<()> {
     let sweeper = state.jobs.start_sweeper();
     let store = state.store.clone();
     let app = routes::app(state);
-    let tcp = tokio::net::TcpListener::bind(args.bind)
+    let tcp = listener::bind(args.bind)
         .await
         .with_context(|| format!("binding {}", args.bind))?;
     let addr = tcp.local_addr()?;

@@ -93,7 +93,7 @@ pub struct WindowRefusal {
 async fn outside_window(state: &AppState, sensor: &SensorAuth, now: i64) -> Result<(), Response> {
     let (profile, _, window) = state
         .store
-        .sensor_profile_now(&sensor.uuid, now)
+        .profile_now(sensor.profile.clone(), now)
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
     if !window.inside {
@@ -219,10 +219,7 @@ pub async fn check_in(
         }
     }
     let now = crate::store::now_ms();
-    let answer = state
-        .store
-        .check_in(&sensor.uuid, facts.as_ref(), now)
-        .await?;
+    let answer = state.store.check_in(&sensor, facts.as_ref(), now).await?;
     Ok(json(&answer))
 }
 

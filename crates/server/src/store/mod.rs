@@ -90,6 +90,8 @@ pub struct Store {
     /// Sensors' bare check-ins not yet written (uuid → time), written together about once a
     /// second (`sensorapi::Store::flush_heartbeats`).
     pub(crate) heartbeats: Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
+    /// Profiles' settings as check-ins read them, kept about a second.
+    pub(crate) profile_cache: Arc<profiles::ProfileCache>,
 }
 
 /// Connections the job pool keeps beside the request pool.
@@ -127,6 +129,7 @@ impl Store {
             limit: opts.query_limit,
             instance: uuid::Uuid::new_v4().to_string().into(),
             heartbeats: Default::default(),
+            profile_cache: Default::default(),
         })
     }
 

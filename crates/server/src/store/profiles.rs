@@ -179,6 +179,40 @@ pub(crate) async fn add_to_profile(
     Ok(true)
 }
 
+/// Profiles' settings by name as check-ins read them, each kept a second: thousands of sensors
+/// checking in read one row a second instead of one each. A change made through this process
+/// clears it (its writes below), so it is seen at once; other server processes see it within
+/// the second.
+#[derive(Default)]
+pub(crate) struct ProfileCache(std::sync::Mutex<std::collections::HashMap<String, CachedConfig>>);
+
+type CachedConfig = (std::time::Instant, shipshape_model::profile::ProfileConfig);
+
+impl ProfileCache {
+    const KEPT: std::time::Duration = std::time::Duration::from_secs(1);
+
+    pub(crate) fn get(&self, name: &str) -> Option<shipshape_model::profile::ProfileConfig> {
+        let cache = self.0.lock().ok()?;
+        let (at, config) = cache.get(name)?;
+        (at.elapsed() < Self::KEPT).then(|| config.clone())
+    }
+
+    pub(crate) fn put(&self, name: &str, config: &shipshape_model::profile::ProfileConfig) {
+        if let Ok(mut cache) = self.0.lock() {
+            cache.insert(
+                name.to_string(),
+                (std::time::Instant::now(), config.clone()),
+            );
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut cache) = self.0.lock() {
+            cache.clear();
+        }
+    }
+}
+
 /// The profile of this name's settings (Default's when it has gone).
 pub(crate) async fn profile_config(
     db: &super::db::Db,
@@ -311,6 +345,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.profile_cache.clear();
         self.profile(&id, now)
             .await?
             .ok_or(ProfileRefused::NotFound)
@@ -367,6 +402,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.profile_cache.clear();
         self.profile(id, now).await?.ok_or(ProfileRefused::NotFound)
     }
 
@@ -395,6 +431,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.profile_cache.clear();
         Ok(())
     }
 }

@@ -28,6 +28,8 @@ const EVENTS_KEPT: i64 = 50;
 pub struct SensorAuth {
     pub uuid: String,
     pub sensor_type: SensorType,
+    /// The name of the profile it follows (`None`: Default).
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -313,10 +315,11 @@ impl Store {
             sensor_uuid: String,
             secret_hash: String,
             sensor_type: String,
+            configuration_profile: Option<String>,
         }
         let row: Option<Row> = Sql::new(
-            "SELECT c.sensor_uuid, c.secret_hash, s.sensor_type FROM sensor_credentials c \
-             JOIN sensors s ON s.uuid = c.sensor_uuid WHERE c.id = ?",
+            "SELECT c.sensor_uuid, c.secret_hash, s.sensor_type, s.configuration_profile \
+             FROM sensor_credentials c JOIN sensors s ON s.uuid = c.sensor_uuid WHERE c.id = ?",
         )
         .bind(id)
         .fetch_optional(self.db())
@@ -326,6 +329,7 @@ impl Store {
             .map(|r| SensorAuth {
                 uuid: r.sensor_uuid,
                 sensor_type: r.sensor_type.parse().unwrap_or(SensorType::General),
+                profile: r.configuration_profile,
             }))
     }
 
@@ -338,27 +342,21 @@ impl Store {
         .await
     }
 
-    /// The profile a sensor follows and its window state at `now`.
-    pub async fn sensor_profile_now(
-        &self,
-        uuid: &str,
-        now: i64,
-    ) -> sqlx::Result<(String, ProfileConfig, WindowState)> {
-        let profile = self
-            .sensor_base(uuid)
-            .await?
-            .and_then(|b| b.configuration_profile);
-        self.profile_now(profile, now).await
-    }
-
     /// A profile (Default when none is named) and its window state at `now`.
-    async fn profile_now(
+    pub async fn profile_now(
         &self,
         profile: Option<String>,
         now: i64,
     ) -> sqlx::Result<(String, ProfileConfig, WindowState)> {
         let name = profile.unwrap_or_else(|| shipshape_model::profile::DEFAULT_PROFILE.to_string());
-        let config = profile_config(self.db(), &name).await?;
+        let config = match self.profile_cache.get(&name) {
+            Some(config) => config,
+            None => {
+                let config = profile_config(self.db(), &name).await?;
+                self.profile_cache.put(&name, &config);
+                config
+            }
+        };
         let window = crate::windows::state(&config, now);
         Ok((name, config, window))
     }
@@ -367,21 +365,18 @@ impl Store {
     /// (its profile recomputed when that changed), and the answer says what to do.
     pub async fn check_in(
         &self,
-        uuid: &str,
+        sensor: &SensorAuth,
         facts: Option<&SensorFacts>,
         now: i64,
     ) -> Result<CheckInAnswer, WriteError> {
+        let uuid = sensor.uuid.as_str();
         // A bare check-in is a heartbeat: noted now, written with the others within a second,
-        // so that thousands of sensors checking in do not queue behind one writer.
+        // so that thousands of sensors checking in do not queue behind one writer; what it
+        // answers follows from what the credential's lookup read.
         let Some(f) = facts else {
-            let answer = match self.check_in_answer(uuid, now).await {
-                Err(sqlx::Error::RowNotFound) => {
-                    return Err(WriteError::Invalid(format!(
-                        "no sensor has the uuid {uuid}"
-                    )))
-                }
-                other => other?,
-            };
+            let answer = self
+                .answer(uuid, sensor.sensor_type, sensor.profile.clone(), now)
+                .await?;
             if let Ok(mut h) = self.heartbeats.lock() {
                 let t = h.entry(uuid.to_string()).or_insert(now);
                 *t = (*t).max(now);
@@ -447,13 +442,24 @@ impl Store {
             .sensor_base(uuid)
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
-        let (name, config, window) = self
-            .profile_now(base.configuration_profile.clone(), now)
-            .await?;
+        let sensor_type = base.sensor_type.parse().unwrap_or(SensorType::General);
+        self.answer(uuid, sensor_type, base.configuration_profile, now)
+            .await
+    }
+
+    /// The answer for a sensor of this type following this profile.
+    async fn answer(
+        &self,
+        uuid: &str,
+        sensor_type: SensorType,
+        profile: Option<String>,
+        now: i64,
+    ) -> sqlx::Result<CheckInAnswer> {
+        let (name, config, window) = self.profile_now(profile, now).await?;
         let due = self.due_work(uuid, &config, &window, now).await?;
         Ok(CheckInAnswer {
             sensor_uuid: uuid.to_string(),
-            sensor_type: base.sensor_type.parse().unwrap_or(SensorType::General),
+            sensor_type,
             profile: EffectiveProfile {
                 name,
                 container_scanning_interval: config
