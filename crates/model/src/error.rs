@@ -18,6 +18,15 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// `{"errorCode": "400 BAD_REQUEST", "message": "…", "timestamp": <epoch ms>}` plus extensions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

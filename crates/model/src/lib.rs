@@ -14,6 +14,7 @@ pub mod job;
 pub mod paging;
 pub mod profile;
 pub mod release;
+pub mod report;
 pub mod request;
 pub mod retention;
 pub mod role;

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod listener;
 pub mod openapi;
+pub mod reports;
 pub mod routes;
 pub mod store;
 pub mod windows;

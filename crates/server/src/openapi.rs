@@ -68,6 +68,7 @@ impl Modify for Security {
          (name = "dashboards", description = "Extension: counts per group for the dashboard's widgets"),
          (name = "searches", description = "Extension: recent and saved QQL searches"),
          (name = "sensorapi", description = "Extension: what sensors call (/sensorapi/v1: register with an activation key, check in, post events and scan results), and the activation keys administrators make"),
+         (name = "reports", description = "Reports: on demand and scheduled files of vulnerabilities, secrets, malware and inventories"),
          (name = "health", description = "Extension: liveness and readiness, without auth"))
 )]
 struct ApiDoc;
@@ -78,12 +79,13 @@ pub fn base() -> OpenApi {
 }
 
 /// The API's objects that carry extension fields, by schema name.
-fn extensible() -> [(std::borrow::Cow<'static, str>, &'static [&'static str]); 4] {
+fn extensible() -> [(std::borrow::Cow<'static, str>, &'static [&'static str]); 5] {
     [
         (m::Sensor::name(), m::Sensor::EXTENSIONS),
         (m::Image::name(), m::Image::EXTENSIONS),
         (m::ImageDetails::name(), m::ImageDetails::EXTENSIONS),
         (m::ContainerDetails::name(), m::ContainerDetails::EXTENSIONS),
+        (m::report::Report::name(), m::report::Report::EXTENSIONS),
     ]
 }
 

@@ -10,6 +10,7 @@
 //! the restart.
 
 pub mod deletion;
+pub mod reports;
 pub mod retention;
 pub mod trends;
 
@@ -109,6 +110,24 @@ impl JobRunner {
         }
         self.trend_snapshot().await;
         self.retention_schedule().await;
+        match self
+            .store
+            .run_due_schedules(now_ms(), crate::reports::schedule::next_run)
+            .await
+        {
+            Ok(jobs) => {
+                for job in jobs {
+                    tracing::info!(job = %job, "a scheduled report is due");
+                    self.spawn(job);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "making scheduled reports"),
+        }
+        match self.store.expire_reports(now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reports = n, "reports expired: files deleted"),
+            Err(e) => tracing::warn!(error = %e, "expiring reports"),
+        }
         let before = now_ms() - self.opts.sensor_silence.as_millis() as i64;
         match self.store.mark_silent_sensors(before).await {
             Ok(0) => {}
@@ -183,6 +202,7 @@ impl JobRunner {
                 deletion::run(&self.store, &job, &lost).await
             }
             crate::store::retention::JOB_KIND => retention::run(&self.store, &job, &lost).await,
+            crate::store::reports::JOB_KIND => reports::run(&self.store, &job, &lost).await,
             other => Err(deletion::JobError::Unresumable(format!(
                 "this server does not know jobs of kind {other}"
             ))),

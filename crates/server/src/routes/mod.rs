@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod params;
 pub mod precondition;
 pub mod profiles;
+pub mod reports;
 pub mod searches;
 pub mod sensorapi;
 pub mod sensors;
@@ -108,6 +109,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .merge(searches::router())
         .merge(users::router())
         .merge(ingest::router())
+        .merge(reports::router())
         .merge(sensorapi::router());
     OpenApiRouter::with_openapi(crate::openapi::base())
         .nest(CURRENT, v13)

@@ -46,6 +46,8 @@ pub enum Bind {
     Real(Option<f64>),
     Text(Option<String>),
     Bool(Option<bool>),
+    /// A blob (report files' chunks).
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! bind_from {
@@ -63,6 +65,7 @@ bind_from!(f64, v => Bind::Real(Some(v)));
 bind_from!(Option<f64>, v => Bind::Real(v));
 bind_from!(bool, v => Bind::Bool(Some(v)));
 bind_from!(Option<bool>, v => Bind::Bool(v));
+bind_from!(Vec<u8>, v => Bind::Bytes(Some(v)));
 bind_from!(String, v => Bind::Text(Some(v)));
 bind_from!(&String, v => Bind::Text(Some(v.clone())));
 bind_from!(&str, v => Bind::Text(Some(v.to_string())));
@@ -80,6 +83,7 @@ macro_rules! add_binds {
                 Bind::Real(v) => $args.add(*v),
                 Bind::Text(v) => $args.add(v.clone()),
                 Bind::Bool(v) => $args.add(*v),
+                Bind::Bytes(v) => $args.add(v.clone()),
             };
         }
     };

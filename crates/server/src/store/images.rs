@@ -247,6 +247,16 @@ impl Store {
         Ok(map)
     }
 
+    /// The images with these row ids, each with its id, in the order of `ids` (gone ones left
+    /// out).
+    pub async fn images_with_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<(i64, Image)>> {
+        let rows = self.image_rows(ids).await?;
+        Ok(in_id_order(
+            ids,
+            rows.into_iter().map(|r| (r.id, (r.id, r.image))).collect(),
+        ))
+    }
+
     pub async fn images_by_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<Image>> {
         let rows = self.image_rows(ids).await?;
         Ok(in_id_order(

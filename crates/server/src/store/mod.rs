@@ -30,6 +30,7 @@ pub mod jobs;
 pub mod listing;
 pub mod profiles;
 pub mod records;
+pub mod reports;
 pub mod retention;
 pub mod searches;
 pub mod sensorapi;

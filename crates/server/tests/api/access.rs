@@ -94,6 +94,32 @@ fn needs() -> BTreeMap<&'static str, (Option<Role>, bool)> {
         ("GET /csapi/v1.3/images/{sha}/secrets", viewer),
         ("GET /csapi/v1.3/images/{sha}/malware", viewer),
         ("GET /csapi/v1.3/sensors/{uuid}/activity", viewer),
+        ("GET /csapi/v1.3/reports", viewer),
+        ("POST /csapi/v1.3/reports", operator),
+        ("DELETE /csapi/v1.3/reports", operator),
+        ("GET /csapi/v1.3/reports/{reportUuid}/download", viewer),
+        ("GET /csapi/v1.3/reports/schedule", viewer),
+        ("POST /csapi/v1.3/reports/schedule", operator),
+        (
+            "GET /csapi/v1.3/reports/schedule/{reportingScheduleId}",
+            viewer,
+        ),
+        (
+            "PUT /csapi/v1.3/reports/schedule/{reportingScheduleId}",
+            operator,
+        ),
+        (
+            "DELETE /csapi/v1.3/reports/schedule/{reportingScheduleId}",
+            operator,
+        ),
+        (
+            "POST /csapi/v1.3/reports/schedule/{reportingScheduleId}/pause",
+            operator,
+        ),
+        (
+            "POST /csapi/v1.3/reports/schedule/{reportingScheduleId}/resume",
+            operator,
+        ),
         // Guarded by the activation key in its body.
         ("POST /sensorapi/v1/register", public),
         // Sensor credentials only (see SENSOR_ONLY).

@@ -22,6 +22,7 @@ mod lists;
 mod plans;
 mod processes;
 mod profiles;
+mod reports;
 mod retention;
 mod searches;
 mod seeding;

@@ -1,0 +1,517 @@
+//! `/csapi/v1.3/reports` (compatible): on-demand reports of image and container
+//! vulnerabilities, secrets, malware and inventories (`spec/reports.md`). Asking for one
+//! (`POST`) returns its UUID at once; a job generates the file; `GET /reports` shows where it
+//! is; `GET /reports/{uuid}/download` streams the file from the database a chunk at a time.
+//!
+//! Any role reads and downloads; creating and deleting need `operator`.
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::reports::schedule;
+use crate::routes::params::{parse_filter, RawQuery};
+use crate::routes::{json, json_body};
+use crate::store::reports::{ReportFilter, ReportSort};
+use crate::store::Entity;
+use crate::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use shipshape_model::report::{
+    file_name, Compression, FileFormat, Report, ReportRequest, ReportSchedule, ReportStatus,
+    ScheduleRequest, Template,
+};
+use shipshape_model::Role;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_reports, create_report, delete_reports))
+        .routes(routes!(download_report))
+        .routes(routes!(list_schedules, create_schedule))
+        .routes(routes!(get_schedule, update_schedule, delete_schedule))
+        .routes(routes!(pause_schedule))
+        .routes(routes!(resume_schedule))
+}
+
+/// `{"count": n, "data": [Report]}`.
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    count: u64,
+    data: Vec<Report>,
+}
+
+/// `{"message", "data": [uuids deleted]}`.
+#[derive(Serialize, ToSchema)]
+pub struct Deleted {
+    message: String,
+    data: Vec<String>,
+}
+
+const MAX_PAGE_SIZE: u32 = 1000;
+
+#[utoipa::path(post, path = "/reports", tag = "reports", request_body = ReportRequest,
+    responses((status = 201, body = String, description = "The report's UUID (a JSON string); the file is generated in the background"),
+              (status = 400, body = shipshape_model::ErrorBody), (status = 403, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn create_report(
+    user: AuthUser,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let req: ReportRequest = json_body(&body)?;
+    let problems = req.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::fields("The report was not created", problems));
+    }
+    let template = Template::parse(&req.template_name).expect("checked above");
+    let columns = template
+        .resolve_columns(req.display_columns.as_deref())
+        .map_err(|p| ApiError::fields("The report was not created", p))?;
+    let entity = if template.over_containers() {
+        Entity::Container
+    } else {
+        Entity::Image
+    };
+    // The filter must parse now: a report that can only fail is refused.
+    let text = req.filter.as_deref().filter(|f| !f.trim().is_empty());
+    parse_filter(entity, text, crate::store::now_ms())?;
+    let (uuid, job) = state
+        .store
+        .create_report(&req, &columns, &user.name)
+        .await?;
+    state.jobs.spawn(job);
+    Ok((StatusCode::CREATED, json(&uuid)).into_response())
+}
+
+#[utoipa::path(get, path = "/reports", tag = "reports",
+    params(("filter" = Option<String>, Query, description = "report.name:…, status:…, templateName:… joined by and"),
+           ("pageNumber" = Option<u32>, Query, minimum = 1, maximum = 1000000),
+           ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 1000),
+           ("sort" = Option<String>, Query, description = "createdAt:desc (default), createdAt:asc, status:desc, status:asc, reportName:asc, reportName:desc"),
+           ("include" = Option<String>, Query, description = "extensions adds rows, size, expiresAt, error, createdBy, compression")),
+    responses((status = 200, body = ReportList), (status = 400, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn list_reports(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    q: RawQuery,
+) -> Result<Response, ApiError> {
+    let number = |name: &str, default: u32, max: u32| -> Result<u32, ApiError> {
+        match q.get(name) {
+            None | Some("") => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| param(name, format!("a whole number from 1 to {max}; got '{v}'"))),
+        }
+    };
+    let page = number("pageNumber", 1, 1_000_000)?;
+    let size = number("pageSize", 50, MAX_PAGE_SIZE)?;
+    let sort = match q.get("sort") {
+        None | Some("") => ReportSort::CreatedDesc,
+        Some(s) => ReportSort::parse(s).ok_or_else(|| {
+            param(
+                "sort",
+                format!("'{s}' is not one of createdAt:desc, createdAt:asc, status:desc, status:asc, reportName:asc, reportName:desc"),
+            )
+        })?,
+    };
+    let filter = report_filter(q.get("filter").unwrap_or(""))?;
+    let extensions = q.get("include") == Some("extensions");
+    let (count, rows) = state.store.reports(&filter, sort, page, size).await?;
+    Ok(json(&ReportList {
+        count,
+        data: rows.iter().map(|r| r.to_report(extensions)).collect(),
+    }))
+}
+
+/// A 400 naming the query parameter.
+fn param(name: &str, why: String) -> ApiError {
+    ApiError::fields(
+        "The request's parameters were refused",
+        vec![shipshape_model::FieldProblem::new(name, why)],
+    )
+}
+
+/// The reports list's filter: clauses `report.name:…` (contains), `status:…` and
+/// `templateName:…` joined by `and`.
+fn report_filter(text: &str) -> Result<ReportFilter, ApiError> {
+    let mut f = ReportFilter::default();
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(f);
+    }
+    let bad = |why: String| param("filter", format!("'{text}' {why}"));
+    for clause in split_and(text) {
+        let (token, value) = clause
+            .split_once(':')
+            .ok_or_else(|| bad(format!("has '{clause}', which is not token:value.")))?;
+        let value = value.trim().trim_matches('"').trim_matches('*');
+        match token.trim() {
+            "report.name" | "reportName" => f.name_contains = Some(value.to_string()),
+            "status" => {
+                f.status = Some(ReportStatus::parse(&value.to_uppercase()).ok_or_else(|| {
+                    bad(format!("has status '{value}': use QUEUED, RUNNING, GENERATED, FAILED or EXPIRED."))
+                })?)
+            }
+            "templateName" | "report.templateName" => {
+                f.template = Some(Template::parse(value).ok_or_else(|| {
+                    bad(format!(
+                        "has templateName '{value}': use {}.",
+                        Template::ALL.map(Template::as_str).join(", ")
+                    ))
+                })?)
+            }
+            other => {
+                return Err(bad(format!(
+                    "names '{other}': the reports list filters on report.name, status and templateName."
+                )))
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Clauses joined by `and` (any case), outside quotes.
+fn split_and(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let words: Vec<&str> = text.split(' ').collect();
+    for w in words {
+        if !quoted && w.eq_ignore_ascii_case("and") {
+            out.push(std::mem::take(&mut current));
+            continue;
+        }
+        quoted ^= w.matches('"').count() % 2 == 1;
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(w);
+    }
+    out.push(current);
+    out.into_iter().filter(|c| !c.trim().is_empty()).collect()
+}
+
+#[utoipa::path(delete, path = "/reports", tag = "reports",
+    params(("reportUuids" = String, Query, description = "Comma-separated report UUIDs")),
+    responses((status = 200, body = Deleted), (status = 400, body = shipshape_model::ErrorBody),
+              (status = 403, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn delete_reports(
+    user: AuthUser,
+    State(state): State<AppState>,
+    q: RawQuery,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let uuids: Vec<String> =
+        q.0.iter()
+            .filter(|(k, _)| k == "reportUuids")
+            .flat_map(|(_, v)| v.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+    if uuids.is_empty() {
+        return Err(param(
+            "reportUuids",
+            "name the reports to delete: reportUuids=uuid1,uuid2".into(),
+        ));
+    }
+    if uuids.len() > 1000 {
+        return Err(param(
+            "reportUuids",
+            "at most 1,000 reports per request".into(),
+        ));
+    }
+    let gone = state.store.delete_reports(&uuids, &user.name).await?;
+    Ok(json(&Deleted {
+        message: format!("{} report(s) deleted.", gone.len()),
+        data: gone,
+    }))
+}
+
+#[utoipa::path(get, path = "/reports/{reportUuid}/download", tag = "reports",
+    params(("reportUuid" = String, Path)),
+    responses((status = 200, description = "The file: text/csv, application/json, or gzip/zip when asked", content_type = "text/csv"),
+              (status = 404, body = shipshape_model::ErrorBody), (status = 409, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn download_report(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(uuid): Path<String>,
+) -> Result<Response, ApiError> {
+    let report = state
+        .store
+        .report(&uuid)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No report with the UUID '{uuid}'.")))?;
+    match report.status() {
+        ReportStatus::Generated => {}
+        ReportStatus::Expired => {
+            return Err(ApiError::NotFound(format!(
+                "Report '{}' expired: its file was deleted. Run it again.",
+                report.name
+            )))
+        }
+        ReportStatus::Failed => {
+            return Err(ApiError::Conflict(format!(
+                "Report '{}' failed: {}",
+                report.name,
+                report.error.as_deref().unwrap_or("no reason was kept")
+            )))
+        }
+        s => {
+            return Err(ApiError::Conflict(format!(
+                "Report '{}' is {}: download it once it is GENERATED.",
+                report.name,
+                s.as_str()
+            )))
+        }
+    }
+    let (format, compression) = (report.format(), report.compression());
+    let content_type = match (compression, format) {
+        (Compression::Gzip, _) => "application/gzip",
+        (Compression::Zip, _) => "application/zip",
+        (Compression::None, FileFormat::Csv) => "text/csv; charset=utf-8",
+        (Compression::None, FileFormat::Json) => "application/json",
+    };
+    let name = file_name(&report.name, format, compression);
+    // One chunk in memory at a time.
+    let store = state.store.clone();
+    let stream = futures_util::stream::unfold(0i64, move |seq| {
+        let (store, uuid) = (store.clone(), uuid.clone());
+        async move {
+            match store.report_file_chunk(&uuid, seq).await {
+                Ok(Some(bytes)) => Some((Ok::<_, std::io::Error>(Bytes::from(bytes)), seq + 1)),
+                Ok(None) => None,
+                Err(e) => Some((Err(std::io::Error::other(e)), i64::MAX)),
+            }
+        }
+    });
+    // Fused: the body may be polled once more after its end.
+    let mut res = Response::new(Body::from_stream(futures_util::StreamExt::fuse(stream)));
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        content_type.parse().expect("a valid header"),
+    );
+    if let Ok(v) = format!("attachment; filename=\"{name}\"").parse() {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Some(size) = report.size {
+        headers.insert(header::CONTENT_LENGTH, size.into());
+    }
+    Ok(res)
+}
+
+/// `{"count": n, "data": [ReportSchedule]}` (extension).
+#[derive(Serialize, ToSchema)]
+pub struct ScheduleList {
+    count: u64,
+    data: Vec<ReportSchedule>,
+}
+
+/// A schedule request checked whole: its resolved columns and its first run after now.
+fn checked_schedule(
+    body: &Bytes,
+) -> Result<(ScheduleRequest, Vec<&'static str>, Option<i64>), ApiError> {
+    let req: ScheduleRequest = json_body(body)?;
+    let mut problems = req.problems();
+    if let Err(p) = schedule::timing(&req) {
+        problems.extend(p);
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::fields(
+            "The report schedule was not saved",
+            problems,
+        ));
+    }
+    let template = Template::parse(&req.template_name).expect("checked above");
+    let columns = template
+        .resolve_columns(req.display_columns.as_deref())
+        .map_err(|p| ApiError::fields("The report schedule was not saved", p))?;
+    let entity = if template.over_containers() {
+        Entity::Container
+    } else {
+        Entity::Image
+    };
+    let now = crate::store::now_ms();
+    parse_filter(
+        entity,
+        req.filter.as_deref().filter(|f| !f.trim().is_empty()),
+        now,
+    )?;
+    let next = schedule::next_run(&req, now - 1);
+    Ok((req, columns, next))
+}
+
+fn schedule_answer(row: &crate::store::reports::ScheduleRow) -> Result<ReportSchedule, ApiError> {
+    row.to_schedule().ok_or_else(|| {
+        ApiError::Conflict(format!(
+            "Schedule '{}' is stored in a shape this server cannot read.",
+            row.id
+        ))
+    })
+}
+
+fn no_schedule(id: &str) -> ApiError {
+    ApiError::NotFound(format!("No report schedule with the id '{id}'."))
+}
+
+#[utoipa::path(post, path = "/reports/schedule", tag = "reports", request_body = ScheduleRequest,
+    responses((status = 201, body = String, description = "The schedule's id (a JSON string)"),
+              (status = 400, body = shipshape_model::ErrorBody), (status = 403, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn create_schedule(
+    user: AuthUser,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let (req, columns, next) = checked_schedule(&body)?;
+    let id = state
+        .store
+        .create_schedule(&req, &columns, next, &user.name)
+        .await?;
+    Ok((StatusCode::CREATED, json(&id)).into_response())
+}
+
+#[utoipa::path(put, path = "/reports/schedule/{reportingScheduleId}", tag = "reports", request_body = ScheduleRequest,
+    params(("reportingScheduleId" = String, Path)),
+    responses((status = 200, body = ReportSchedule), (status = 400, body = shipshape_model::ErrorBody),
+              (status = 403, body = shipshape_model::ErrorBody), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn update_schedule(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let (req, columns, next) = checked_schedule(&body)?;
+    if !state
+        .store
+        .update_schedule(&id, &req, &columns, next, &user.name)
+        .await?
+    {
+        return Err(no_schedule(&id));
+    }
+    let row = state
+        .store
+        .schedule(&id)
+        .await?
+        .ok_or_else(|| no_schedule(&id))?;
+    Ok(json(&schedule_answer(&row)?))
+}
+
+#[utoipa::path(get, path = "/reports/schedule", tag = "reports",
+    responses((status = 200, body = ScheduleList, description = "Extension: every schedule, newest first, with its next run")),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn list_schedules(
+    _user: AuthUser,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
+    let data: Vec<ReportSchedule> = state
+        .store
+        .schedules()
+        .await?
+        .iter()
+        .filter_map(|r| r.to_schedule())
+        .collect();
+    Ok(json(&ScheduleList {
+        count: data.len() as u64,
+        data,
+    }))
+}
+
+#[utoipa::path(get, path = "/reports/schedule/{reportingScheduleId}", tag = "reports",
+    params(("reportingScheduleId" = String, Path)),
+    responses((status = 200, body = ReportSchedule, description = "Extension"), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn get_schedule(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let row = state
+        .store
+        .schedule(&id)
+        .await?
+        .ok_or_else(|| no_schedule(&id))?;
+    Ok(json(&schedule_answer(&row)?))
+}
+
+#[utoipa::path(delete, path = "/reports/schedule/{reportingScheduleId}", tag = "reports",
+    params(("reportingScheduleId" = String, Path)),
+    responses((status = 204, description = "Extension: deleted (its reports stay)"), (status = 404, body = shipshape_model::ErrorBody),
+              (status = 403, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn delete_schedule(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    if !state.store.delete_schedule(&id, &user.name).await? {
+        return Err(no_schedule(&id));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn set_paused(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+    paused: bool,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let row = state
+        .store
+        .schedule(id)
+        .await?
+        .ok_or_else(|| no_schedule(id))?;
+    // Resuming runs on from now: runs missed while paused are not made.
+    let next = row
+        .request()
+        .and_then(|r| schedule::next_run(&r, crate::store::now_ms()));
+    state
+        .store
+        .set_schedule_paused(id, paused, next, &user.name)
+        .await?;
+    let row = state
+        .store
+        .schedule(id)
+        .await?
+        .ok_or_else(|| no_schedule(id))?;
+    Ok(json(&schedule_answer(&row)?))
+}
+
+#[utoipa::path(post, path = "/reports/schedule/{reportingScheduleId}/pause", tag = "reports",
+    params(("reportingScheduleId" = String, Path)),
+    responses((status = 200, body = ReportSchedule, description = "Extension"), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn pause_schedule(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    set_paused(&state, &user, &id, true).await
+}
+
+#[utoipa::path(post, path = "/reports/schedule/{reportingScheduleId}/resume", tag = "reports",
+    params(("reportingScheduleId" = String, Path)),
+    responses((status = 200, body = ReportSchedule, description = "Extension"), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn resume_schedule(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    set_paused(&state, &user, &id, false).await
+}
