@@ -2,6 +2,7 @@
 //! drag, the live-region text, and the change counter the saver watches. Widgets and the grid
 //! share it through context.
 
+use super::edits;
 use leptos::html::Div;
 use leptos::prelude::*;
 use shipshape_model::grid::Layout;
@@ -16,6 +17,8 @@ pub const GAP: f64 = 12.0;
 pub struct Drag {
     pub id: String,
     pub resize: bool,
+    /// Where the pointer went down, in client pixels.
+    pub pointer: (f64, f64),
     pub dx: f64,
     pub dy: f64,
     /// The widget's place when the drag began.
@@ -58,13 +61,20 @@ impl Board {
         }
     }
 
+    /// The id of the open dashboard.
+    pub fn open_id(&self) -> Option<String> {
+        self.doc.with(|d| d.as_ref().map(|d| d.id.clone()))
+    }
+
+    pub fn open_id_untracked(&self) -> Option<String> {
+        self.doc
+            .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
+    }
+
     /// The widgets' places as stored (in widget order).
     pub fn layouts_untracked(&self) -> Vec<Layout> {
-        self.doc.with_untracked(|d| {
-            d.as_ref()
-                .map(|d| d.widgets.iter().map(|w| w.layout).collect())
-                .unwrap_or_default()
-        })
+        self.doc
+            .with_untracked(|d| d.as_ref().map(edits::layouts).unwrap_or_default())
     }
 
     pub fn index_untracked(&self, id: &str) -> Option<usize> {
@@ -97,11 +107,7 @@ impl Board {
         if layouts == self.layouts_untracked() {
             return;
         }
-        self.change(|d| {
-            for (w, l) in d.widgets.iter_mut().zip(layouts) {
-                w.layout = l;
-            }
-        });
+        self.change(|d| edits::set_layouts(d, layouts));
     }
 
     pub fn title_untracked(&self, id: &str) -> String {

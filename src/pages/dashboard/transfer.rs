@@ -4,17 +4,25 @@
 use super::board::Board;
 use crate::components::download::save_text;
 use leptos::prelude::*;
-use shipshape_model::Dashboard;
+use shipshape_model::{Dashboard, Widget};
 use wasm_bindgen::JsCast;
 
-/// Downloads the open dashboard as `<name>.json`.
+/// Downloads the open dashboard as `<name>.dashboard.json`.
 pub fn export(board: Board) {
     let Some(doc) = board.doc.get_untracked() else {
         return;
     };
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    let stem: String = doc
-        .name
+    match save_text(&export_file_name(&doc.name), "application/json", &text) {
+        Ok(()) => board.live.set(format!("Exported {}.", doc.name)),
+        Err(e) => board.live.set(format!("Export failed: {e}")),
+    }
+}
+
+/// The export's file name: the dashboard's name in lower-case letters and digits, anything
+/// else a dash (`Fleet: prod` → `fleet--prod.dashboard.json`).
+fn export_file_name(name: &str) -> String {
+    let stem: String = name
         .chars()
         .map(|c| {
             if c.is_alphanumeric() {
@@ -25,14 +33,30 @@ pub fn export(board: Board) {
         })
         .collect();
     let stem = stem.trim_matches('-');
-    let name = format!(
+    format!(
         "{}.dashboard.json",
         if stem.is_empty() { "dashboard" } else { stem }
-    );
-    match save_text(&name, "application/json", &text) {
-        Ok(()) => board.live.set(format!("Exported {}.", doc.name)),
-        Err(e) => board.live.set(format!("Export failed: {e}")),
-    }
+    )
+}
+
+/// What the import will create: "Creates the dashboard "Fleet" with 2 widgets:".
+fn creates(d: &Dashboard) -> String {
+    let count = d.widgets.len();
+    format!(
+        "Creates the dashboard \"{}\" with {count} widget{}:",
+        d.name,
+        if count == 1 { "" } else { "s" }
+    )
+}
+
+/// One imported widget, after its title: " · Bar of images · critical:true" ("all" for no query).
+fn widget_line(w: &Widget) -> String {
+    let query = if w.query.is_empty() {
+        "all"
+    } else {
+        w.query.as_str()
+    };
+    format!(" · {:?} of {} · {query}", w.kind, w.entity.noun())
 }
 
 #[component]
@@ -78,15 +102,14 @@ pub fn Import(open: RwSignal<bool>, on_create: Callback<Dashboard>) -> impl Into
                         view! {
                             <li>
                                 <b>{w.title.clone()}</b>
-                                <span class="muted">{format!(" · {:?} of {} · {}", w.kind, w.entity.noun(), if w.query.is_empty() { "all".to_string() } else { w.query.clone() })}</span>
+                                <span class="muted">{widget_line(w)}</span>
                             </li>
                         }
                     })
                     .collect_view();
-                let count = d.widgets.len();
                 view! {
                     <div class="import-preview" data-testid="import-preview">
-                        <p>{format!("Creates the dashboard \"{}\" with {count} widget{}:", d.name, if count == 1 { "" } else { "s" })}</p>
+                        <p>{creates(&d)}</p>
                         {d.description.clone().map(|t| view! { <p class="muted">{t}</p> })}
                         <ul>{widgets}</ul>
                         <button type="button" class="btn btn-primary" data-testid="import-create"
@@ -128,5 +151,44 @@ pub fn Import(open: RwSignal<bool>, on_create: Callback<Dashboard>) -> impl Into
                 </div>
             </div>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::dashboard::edits::tests::{dashboard, widget};
+    use shipshape_model::grid::Layout;
+    use shipshape_model::{WidgetEntity, WidgetKind};
+
+    #[test]
+    fn the_file_is_named_after_the_dashboard() {
+        assert_eq!(
+            export_file_name("Fleet: prod"),
+            "fleet--prod.dashboard.json"
+        );
+        assert_eq!(
+            export_file_name("  Vulnérabilités 2026 "),
+            "vulnérabilités-2026.dashboard.json"
+        );
+        assert_eq!(export_file_name("***"), "dashboard.dashboard.json");
+    }
+
+    #[test]
+    fn the_preview_says_what_will_be_created() {
+        let mut bar = widget("b", Layout::new(0, 0, 12, 8));
+        bar.kind = WidgetKind::Bar;
+        let mut findings = widget("f", Layout::new(12, 0, 6, 4));
+        findings.entity = WidgetEntity::Vulnerability;
+        findings.query = String::new();
+        assert_eq!(widget_line(&bar), " · Bar of images · critical:true");
+        assert_eq!(widget_line(&findings), " · Count of findings · all");
+        let mut d = dashboard(vec![bar, findings]);
+        assert_eq!(
+            creates(&d),
+            "Creates the dashboard \"Test\" with 2 widgets:"
+        );
+        d.widgets.truncate(1);
+        assert_eq!(creates(&d), "Creates the dashboard \"Test\" with 1 widget:");
     }
 }
