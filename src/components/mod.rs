@@ -11,3 +11,6 @@ pub mod search_bar;
 pub mod severity;
 pub mod shell;
 pub mod status;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod dom_tests;

@@ -23,7 +23,7 @@ fn main() -> Result<()> {
         Some("split-console") => split::split_console(),
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
-            println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, browser tests");
+            println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, component and browser tests");
             println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only] [--sensors]");
             println!("                                                      seed 1,000,000 containers and measure the API under load");
             Ok(())
@@ -223,6 +223,7 @@ fn test(args: &[String]) -> Result<()> {
     tools::ensure_console_tools()?;
     if browser {
         tools::ensure_browser()?;
+        tools::ensure_wasm_test_runner()?;
     }
     tools::ensure_httpie()?;
     tools::ensure_schemathesis()?;
@@ -269,6 +270,28 @@ fn test(args: &[String]) -> Result<()> {
     sh(&mut t)?;
     step("The console's unit tests (natively: they touch no DOM)");
     sh(cargo().args(["test", "-p", "shipshape-console"]))?;
+    if browser {
+        step("The console's component tests (wasm-bindgen-test in headless Chromium)");
+        sh(cargo()
+            .args([
+                "test",
+                "-p",
+                "shipshape-console",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            // Each test binary goes to the runner, which drives Chromium through chromedriver
+            // (headless unless NO_HEADLESS is set).
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env(
+                "CHROMEDRIVER",
+                std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "chromedriver".into()),
+            )
+            .env_remove("NO_HEADLESS"))?;
+    }
     contract::schemathesis(&bin)?;
     if with_postgres {
         let pg = postgres::Postgres::for_tests()?;

@@ -104,6 +104,26 @@ pub fn ensure_browser() -> Result<()> {
     }
 }
 
+/// `wasm-bindgen-test-runner`, which runs the console's component tests in headless Chromium:
+/// it comes with wasm-bindgen-cli, at the version of the `wasm-bindgen` pin.
+pub fn ensure_wasm_test_runner() -> Result<()> {
+    step("Checking tools: wasm-bindgen-test-runner (the console's component tests)");
+    match output("wasm-bindgen-test-runner", &["--version"]) {
+        Some(v) if v.contains(WASM_BINDGEN_VERSION) => {
+            println!("ok: wasm-bindgen-test-runner {WASM_BINDGEN_VERSION}");
+            Ok(())
+        }
+        // A wasm-bindgen CLI without its test runner: install the whole CLI again.
+        _ => sh(Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN_VERSION,
+            "--force",
+        ])),
+    }
+}
+
 /// HTTPie runs the console's HTTPie snippets in the snippet integration test.
 pub fn ensure_httpie() -> Result<()> {
     step("Checking tools: HTTPie (to run the console's HTTPie snippets)");

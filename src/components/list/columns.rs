@@ -167,6 +167,56 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
+/// The Columns menu: a checkbox per column of the entity, ticked while it shows. A click hands
+/// `on_choose` the ids to show from then on, in the entity's column order whatever the click
+/// order (the URL's `columns=`).
+#[component]
+pub fn ColumnChooser(
+    columns: &'static [ColumnMeta],
+    #[prop(into)] visible: Signal<Vec<usize>>,
+    on_choose: Callback<Vec<String>>,
+) -> impl IntoView {
+    move || {
+        let vis = visible.get();
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let on = vis.contains(&i);
+                view! {
+                    <label class="check-label">
+                        <input
+                            type="checkbox"
+                            data-testid=format!("column-{}", c.id)
+                            prop:checked=on
+                            on:change=move |_| {
+                                let mut ids: Vec<String> = visible
+                                    .get_untracked()
+                                    .into_iter()
+                                    .map(|j| columns[j].id.to_string())
+                                    .collect();
+                                if on {
+                                    ids.retain(|id| id != c.id);
+                                } else {
+                                    ids.push(c.id.to_string());
+                                }
+                                // Keep the entity's column order whatever the click order.
+                                let ordered: Vec<String> = columns
+                                    .iter()
+                                    .filter(|col| ids.iter().any(|id| id == col.id))
+                                    .map(|col| col.id.to_string())
+                                    .collect();
+                                on_choose.run(ordered);
+                            }
+                        />
+                        {c.label}
+                    </label>
+                }
+            })
+            .collect_view()
+    }
+}
+
 /// Quotes a CSV field when it needs it (RFC 4180).
 pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {

@@ -15,6 +15,7 @@ use crate::format::thousands;
 use crate::navigation::{current_url, remember_list_url, use_navigator};
 use crate::session::use_session;
 use bulk_delete::BulkDelete;
+use columns::ColumnChooser;
 use export::{export_view, ExportFormat};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -129,47 +130,6 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
         });
     };
 
-    let column_chooser = move || {
-        let vis = visible.get();
-        desc.columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let on = vis.contains(&i);
-                view! {
-                    <label class="check-label">
-                        <input
-                            type="checkbox"
-                            data-testid=format!("column-{}", c.id)
-                            prop:checked=on
-                            on:change=move |_| {
-                                let mut ids: Vec<String> = visible
-                                    .get_untracked()
-                                    .into_iter()
-                                    .map(|j| desc.columns[j].id.to_string())
-                                    .collect();
-                                if on {
-                                    ids.retain(|id| id != c.id);
-                                } else {
-                                    ids.push(c.id.to_string());
-                                }
-                                // Keep the entity's column order whatever the click order.
-                                let ordered: Vec<String> = desc
-                                    .columns
-                                    .iter()
-                                    .filter(|col| ids.iter().any(|id| id == col.id))
-                                    .map(|col| col.id.to_string())
-                                    .collect();
-                                set_query(true, &|q| q.columns = Some(ordered.clone()));
-                            }
-                        />
-                        {c.label}
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-
     let pager = move || {
         let q = query.get();
         let pages = total_pages();
@@ -267,7 +227,10 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
             <div class="toolbar">
                 <details class="menu">
                     <summary class="btn" data-testid="column-chooser">"Columns"</summary>
-                    <div class="menu-body">{column_chooser}</div>
+                    <div class="menu-body">
+                        <ColumnChooser columns=desc.columns visible=visible
+                            on_choose=Callback::new(move |ids: Vec<String>| set_query(true, &|q| q.columns = Some(ids.clone()))) />
+                    </div>
                 </details>
                 <button type="button" class="btn" data-testid="export-csv" on:click=move |_| export(ExportFormat::Csv)>"Export CSV"</button>
                 <button type="button" class="btn" data-testid="export-json" on:click=move |_| export(ExportFormat::Json)>"Export JSON"</button>

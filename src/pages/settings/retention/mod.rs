@@ -1,14 +1,20 @@
 //! Settings › Data retention: the policy form with a live preview of what it would purge now,
 //! a confirmation when more than a tenth of a kind would go, a purge on demand, and past runs.
 
-use super::form::{problem_for, FieldError, FormHead, SaveState, SaveStatus, Setting};
+mod preview;
+mod rules;
+mod runs;
+
+use super::form::{problem_for, FormHead, SaveState, SaveStatus, Setting};
 use crate::api::{requests, use_api, Inflight};
-use crate::format::{exact_local, exact_utc, thousands};
+use crate::format::thousands;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use preview::{count_text, summary};
+use rules::{Rule, StatesPick};
+use runs::RunsTable;
 use shipshape_model::retention::{
-    large_purges, preset_label, Kind, RetentionCounts, RetentionPolicy, RetentionRun, PRESETS,
-    PURGEABLE_STATES,
+    large_purges, Kind, RetentionCounts, RetentionPolicy, RetentionRun,
 };
 use shipshape_model::Role;
 
@@ -289,203 +295,5 @@ pub fn RetentionSettings() -> impl IntoView {
             <h3 class="settings-sub">"Past runs"</h3>
             <RunsTable history />
         </section>
-    }
-}
-
-fn count_text(
-    preview: Option<Result<RetentionCounts, String>>,
-    totals: Option<RetentionCounts>,
-    kind: Kind,
-) -> String {
-    match preview {
-        None => "…".into(),
-        Some(Err(_)) => "—".into(),
-        Some(Ok(p)) => {
-            let n = p.get(kind);
-            match totals.map(|t| t.get(kind)).filter(|t| *t > 0) {
-                Some(t) => format!(
-                    "{} of {} ({:.1}%)",
-                    thousands(n),
-                    thousands(t),
-                    n as f64 * 100.0 / t as f64
-                ),
-                None => thousands(n),
-            }
-        }
-    }
-}
-
-fn summary(preview: Option<Result<RetentionCounts, String>>, enabled: bool) -> String {
-    match preview {
-        _ if !enabled => "Retention is off: nothing would be purged.".into(),
-        None => "Counting what this policy would purge…".into(),
-        Some(Err(e)) => format!("The preview failed: {e}"),
-        Some(Ok(p)) if p.total() == 0 => "This policy would purge nothing now.".into(),
-        Some(Ok(p)) => format!(
-            "This policy would purge now: {} sensors, {} containers, {} images, {} reports.",
-            thousands(p.sensors),
-            thousands(p.containers),
-            thousands(p.images),
-            thousands(p.reports)
-        ),
-    }
-}
-
-/// One rule with a period: on/off, a preset or a custom number of days, the preview's count.
-#[component]
-fn Rule(
-    kind: Kind,
-    draft: RwSignal<RetentionPolicy>,
-    admin: bool,
-    preview: RwSignal<Option<Result<RetentionCounts, String>>>,
-    totals: RwSignal<Option<RetentionCounts>>,
-    title: &'static str,
-    what: &'static str,
-    problem: Signal<Option<String>>,
-) -> impl IntoView {
-    let get = move |d: &RetentionPolicy| match kind {
-        Kind::Sensors => (d.rules.sensors.enabled, d.rules.sensors.days),
-        Kind::Containers => (d.rules.containers.enabled, d.rules.containers.days),
-        _ => (d.rules.images.enabled, d.rules.images.days),
-    };
-    let set_days = move |days: u32| {
-        draft.update(|d| match kind {
-            Kind::Sensors => d.rules.sensors.days = days,
-            Kind::Containers => d.rules.containers.days = days,
-            _ => d.rules.images.days = days,
-        })
-    };
-    let set_on = move |on: bool| {
-        draft.update(|d| match kind {
-            Kind::Sensors => d.rules.sensors.enabled = on,
-            Kind::Containers => d.rules.containers.enabled = on,
-            _ => d.rules.images.enabled = on,
-        })
-    };
-    let custom = RwSignal::new(preset_label(draft.with_untracked(|d| get(d).1)).is_none());
-    let id = kind.as_str();
-    let field = format!("rules.{id}.days");
-    view! {
-        <div class="rule" data-testid=format!("rule-{id}")>
-            <label class="rule-name">
-                <input type="checkbox" data-testid=format!("rule-{id}-enabled") disabled=!admin
-                    prop:checked=move || draft.with(|d| get(d).0)
-                    on:change=move |ev| set_on(event_target_checked(&ev)) />
-                <strong>{title}</strong>
-            </label>
-            <span class="rule-what muted">{what}</span>
-            <span class="rule-period">
-                <select class="input" aria-label=format!("{title}: period") data-testid=format!("rule-{id}-preset") disabled=!admin
-                    prop:value=move || if custom.get() { "custom".to_string() } else { draft.with(|d| get(d).1).to_string() }
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        match v.parse::<u32>() {
-                            Ok(days) => { custom.set(false); set_days(days) }
-                            Err(_) => custom.set(true),
-                        }
-                    }>
-                    {PRESETS.iter().map(|(label, days)| view! { <option value=days.to_string()>{*label}</option> }).collect_view()}
-                    <option value="custom">"Custom…"</option>
-                </select>
-                {move || custom.get().then(|| view! {
-                    <input type="number" class="input days" min="1" max="365" step="1" disabled=!admin
-                        aria-label=format!("{title}: days") data-testid=format!("rule-{id}-days")
-                        aria-invalid=move || problem.get().is_some().to_string()
-                        prop:value=move || draft.with(|d| get(d).1).to_string()
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            set_days(v.trim().parse::<i64>().ok().and_then(|d| u32::try_from(d).ok()).unwrap_or(0))
-                        } />
-                    <span class="muted">"days"</span>
-                })}
-            </span>
-            <span class="rule-count" data-testid=format!("preview-{id}")
-                title="How many records this rule would purge now">
-                {move || count_text(preview.get(), totals.get(), kind)}
-            </span>
-            <FieldError message=problem field />
-        </div>
-    }
-}
-
-/// The container states the container rule purges.
-#[component]
-fn StatesPick(
-    draft: RwSignal<RetentionPolicy>,
-    admin: bool,
-    problem: Signal<Option<String>>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="states" data-testid="rule-containers-states">
-            <legend class="muted">"Container states purged (running containers never are)"</legend>
-            {PURGEABLE_STATES.iter().map(|state| {
-                let state: &'static str = state;
-                view! {
-                    <label class="check-label">
-                        <input type="checkbox" data-testid=format!("state-{state}") disabled=!admin
-                            prop:checked=move || draft.with(|d| d.rules.containers.states.iter().any(|s| s == state))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                draft.update(|d| {
-                                    let s = &mut d.rules.containers.states;
-                                    s.retain(|x| x != state);
-                                    if on {
-                                        s.push(state.to_string());
-                                        s.sort_by_key(|x| PURGEABLE_STATES.iter().position(|p| p == x));
-                                    }
-                                })
-                            } />
-                        {state}
-                    </label>
-                }
-            }).collect_view()}
-            <FieldError message=problem field="rules.containers.states" />
-        </fieldset>
-    }
-}
-
-#[component]
-fn RunsTable(history: RwSignal<Vec<RetentionRun>>) -> impl IntoView {
-    move || {
-        let runs = history.get();
-        if runs.is_empty() {
-            return view! { <p class="muted" data-testid="runs-empty">"No purge has run yet."</p> }
-                .into_any();
-        }
-        view! {
-            <div class="table-wrap">
-                <table data-testid="retention-runs">
-                    <thead><tr>
-                        <th scope="col">"Started"</th><th scope="col">"Trigger"</th><th scope="col">"Status"</th>
-                        <th scope="col" class="num">"Sensors"</th><th scope="col" class="num">"Containers"</th>
-                        <th scope="col" class="num">"Images"</th><th scope="col" class="num">"Reports"</th>
-                        <th scope="col" class="num">"Took"</th>
-                    </tr></thead>
-                    <tbody>
-                        {runs.into_iter().map(|r| {
-                            let started_utc = r.started_at.map(exact_utc).unwrap_or_default();
-                            let started = r.started_at.map(exact_local).unwrap_or_else(|| "waiting".into());
-                            let took = match (r.started_at, r.finished_at) {
-                                (Some(a), Some(b)) => format!("{:.1} s", (b - a) as f64 / 1000.0),
-                                _ => "—".into(),
-                            };
-                            view! {
-                                <tr>
-                                    <td title=started_utc>{started}</td>
-                                    <td>{r.trigger}</td>
-                                    <td>{r.status}{r.error.map(|e| view! { <span class="muted">{format!(": {e}")}</span> })}</td>
-                                    <td class="num">{thousands(r.deleted.sensors)}</td>
-                                    <td class="num">{thousands(r.deleted.containers)}</td>
-                                    <td class="num">{thousands(r.deleted.images)}</td>
-                                    <td class="num">{thousands(r.deleted.reports)}</td>
-                                    <td class="num">{took}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-        .into_any()
     }
 }
