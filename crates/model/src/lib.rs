@@ -19,6 +19,7 @@ pub mod request;
 pub mod retention;
 pub mod role;
 pub mod scan;
+pub mod searches;
 pub mod sensor_update;
 pub mod sensorapi;
 pub mod severity;

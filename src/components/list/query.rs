@@ -5,6 +5,7 @@ use super::columns::{ColumnMeta, Row};
 use crate::api::requests;
 use leptos_router::params::ParamsMap;
 use shipshape_model::{PageSize, RequestSpec, SortOrder, SortSpec};
+use shipshape_qql::{lookup, Entity, TokenType};
 
 /// What an entity's list needs to know about it.
 pub struct EntityDesc {
@@ -176,24 +177,15 @@ impl ListQuery {
         }
     }
 
-    /// Clicking a sortable header: the same column flips order, another starts descending for
-    /// times and numbers (newest/biggest first) and ascending for text.
-    pub fn toggled_sort(&self, column: &ColumnMeta) -> Option<SortSpec> {
+    /// Clicking a sortable header of `entity`'s list: the same column flips order, another
+    /// starts descending for times (the QQL catalogue's dates) and numbers (newest/biggest
+    /// first) and ascending for text.
+    pub fn toggled_sort(&self, entity: Entity, column: &ColumnMeta) -> Option<SortSpec> {
         let token = column.sort?;
+        let is_date = lookup(entity, token).is_some_and(|d| matches!(d.ty, TokenType::Date));
         Some(if self.sort.token == token {
             SortSpec::new(token, self.sort.order.flip())
-        } else if column.numeric
-            || matches!(
-                token,
-                "created"
-                    | "at"
-                    | "updated"
-                    | "lastScanned"
-                    | "lastCheckedIn"
-                    | "stateChanged"
-                    | "lastUsedDate"
-            )
-        {
+        } else if column.numeric || is_date {
             SortSpec::new(token, SortOrder::Desc)
         } else {
             SortSpec::new(token, SortOrder::Asc)
@@ -251,6 +243,41 @@ mod tests {
         let s = q.to_query();
         assert!(s.contains("sort=size:asc&pageNumber=3&pageSize=100"), "{s}");
         assert_eq!(parse(&s), q);
+    }
+
+    #[test]
+    fn a_new_sort_column_starts_newest_first_for_dates_and_numbers() {
+        let q = parse("sort=name:asc");
+        let order = |entity, column: ColumnMeta| q.toggled_sort(entity, &column).unwrap().order;
+        for (entity, token) in [
+            (Entity::Sensor, "created"),
+            (Entity::Sensor, "lastCheckedIn"),
+            (Entity::Image, "lastScanned"),
+            (Entity::Image, "updated"),
+            (Entity::Image, "lastUsedDate"),
+            (Entity::Container, "stateChanged"),
+            (Entity::Audit, "at"),
+        ] {
+            let column = ColumnMeta::new("c", "C").sort(token);
+            assert_eq!(order(entity, column), SortOrder::Desc, "{entity} {token}");
+        }
+        assert_eq!(
+            order(
+                Entity::Image,
+                ColumnMeta::new("c", "C").sort("size").numeric()
+            ),
+            SortOrder::Desc
+        );
+        for (entity, token) in [
+            (Entity::Container, "state"),
+            (Entity::Image, "imageId"),
+            (Entity::Audit, "actor"),
+        ] {
+            let column = ColumnMeta::new("c", "C").sort(token);
+            assert_eq!(order(entity, column), SortOrder::Asc, "{entity} {token}");
+        }
+        let same = ColumnMeta::new("name", "Name").sort("name");
+        assert_eq!(order(Entity::Container, same), SortOrder::Desc, "flips");
     }
 
     #[test]

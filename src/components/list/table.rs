@@ -23,6 +23,8 @@ pub fn ListTable(
     on_select: Callback<Vec<String>>,
     on_retry: Callback<()>,
 ) -> impl IntoView {
+    let entity =
+        crate::components::search_bar::entity_for(desc.entity).expect("every list is a QQL entity");
     let header = move || {
         let q = query.get();
         visible
@@ -44,7 +46,7 @@ pub fn ListTable(
                             (true, SortOrder::Asc) => "▲",
                             (true, SortOrder::Desc) => "▼",
                         };
-                        let next = q.toggled_sort(&col);
+                        let next = q.toggled_sort(entity, &col);
                         view! {
                             <th class=class aria-sort=aria scope="col">
                                 <button

@@ -5,14 +5,16 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::json;
 use crate::routes::params::Params;
-use crate::store::searches::SavedSearch;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use shipshape_model::searches::{
+    saved_search_name_problem, NewRecentSearch, NewSavedSearch, SavedSearch, SearchEntity, Searches,
+};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,33 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_recent))
         .routes(routes!(save_search))
         .routes(routes!(delete_saved))
-}
-
-/// Which list a search belongs to.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SearchEntity {
-    Sensors,
-    Images,
-    Containers,
-    /// Findings, searched in the dashboard's widget builder.
-    Vulnerabilities,
-    /// The audit log.
-    Audit,
-}
-
-impl SearchEntity {
-    fn parts(self) -> (&'static str, shipshape_qql::Entity) {
-        match self {
-            SearchEntity::Sensors => ("sensors", shipshape_qql::Entity::Sensor),
-            SearchEntity::Images => ("images", shipshape_qql::Entity::Image),
-            SearchEntity::Containers => ("containers", shipshape_qql::Entity::Container),
-            SearchEntity::Vulnerabilities => {
-                ("vulnerabilities", shipshape_qql::Entity::Vulnerability)
-            }
-            SearchEntity::Audit => ("audit", shipshape_qql::Entity::Audit),
-        }
-    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -78,12 +53,6 @@ fn check_query(e: shipshape_qql::Entity, query: &str) -> Result<String, ApiError
     Ok(q.to_string())
 }
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Searches {
-    recent: Vec<crate::store::searches::RecentSearch>,
-    saved: Vec<SavedSearch>,
-}
-
 #[utoipa::path(get, path = "/searches", tag = "searches", params(SearchesParams),
     responses((status = 200, body = Searches)), security(("bearer" = []), ("basic" = [])))]
 pub async fn list_searches(
@@ -91,45 +60,22 @@ pub async fn list_searches(
     State(state): State<AppState>,
     Params(p): Params<SearchesParams>,
 ) -> Result<Response, ApiError> {
-    let (name, _) = p.entity.parts();
+    let name = p.entity.as_str();
     let recent = state.store.recent_searches(&user.name, name).await?;
     let saved = state.store.saved_searches(&user.name, name).await?;
     Ok(json(&Searches { recent, saved }))
 }
 
-/// A search just run.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecentBody {
-    entity: SearchEntity,
-    /// Valid QQL for the entity.
-    #[schema(min_length = 1, max_length = 4096, format = "qql")]
-    query: String,
-}
-
-/// A search to keep under a name.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SaveBody {
-    entity: SearchEntity,
-    /// 1 to 100 characters, not all spaces; unique per user and entity.
-    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
-    name: String,
-    /// Valid QQL for the entity.
-    #[schema(min_length = 1, max_length = 4096, format = "qql")]
-    query: String,
-}
-
-#[utoipa::path(post, path = "/searches/recent", tag = "searches", request_body = RecentBody,
+#[utoipa::path(post, path = "/searches/recent", tag = "searches", request_body = NewRecentSearch,
     responses((status = 204, description = "Kept")), security(("bearer" = []), ("basic" = [])))]
 pub async fn add_recent(
     user: AuthUser,
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: RecentBody = crate::routes::json_body(&body)?;
-    let (name, e) = b.entity.parts();
-    let query = check_query(e, &b.query)?;
+    let b: NewRecentSearch = crate::routes::json_body(&body)?;
+    let name = b.entity.as_str();
+    let query = check_query(b.entity.qql(), &b.query)?;
     state
         .store
         .add_recent_search(&user.name, name, &query)
@@ -137,7 +83,7 @@ pub async fn add_recent(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[utoipa::path(post, path = "/searches/saved", tag = "searches", request_body = SaveBody,
+#[utoipa::path(post, path = "/searches/saved", tag = "searches", request_body = NewSavedSearch,
     responses((status = 201, body = SavedSearch), (status = 409, body = shipshape_model::ErrorBody)),
     security(("bearer" = []), ("basic" = [])))]
 pub async fn save_search(
@@ -145,13 +91,13 @@ pub async fn save_search(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let b: SaveBody = crate::routes::json_body(&body)?;
-    let (name, e) = b.entity.parts();
-    let title = b.name.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(ApiError::field("name", "must have 1 to 100 characters"));
+    let b: NewSavedSearch = crate::routes::json_body(&body)?;
+    let name = b.entity.as_str();
+    if let Some(why) = saved_search_name_problem(&b.name) {
+        return Err(ApiError::field("name", why));
     }
-    let query = check_query(e, &b.query)?;
+    let title = b.name.trim();
+    let query = check_query(b.entity.qql(), &b.query)?;
     if state.store.saved_search_count(&user.name, name).await? >= crate::store::searches::SAVED_MAX
     {
         return Err(ApiError::Conflict(format!(

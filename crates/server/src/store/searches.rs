@@ -2,28 +2,13 @@
 
 use super::db::{Exec, Sql};
 use super::{now_ms, Store};
-use serde::Serialize;
+use shipshape_model::searches::{RecentSearch, SavedSearch};
 use shipshape_model::EpochMillis;
 
 /// How many recent searches are kept per user and entity.
 pub const RECENT_KEPT: i64 = 20;
 /// How many saved searches a user may keep per entity.
 pub const SAVED_MAX: i64 = 200;
-
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct RecentSearch {
-    pub query: String,
-    pub at: EpochMillis,
-}
-
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct SavedSearch {
-    pub id: String,
-    pub name: String,
-    pub entity: String,
-    pub query: String,
-    pub created: EpochMillis,
-}
 
 #[derive(sqlx::FromRow)]
 struct RecentRow {
