@@ -59,15 +59,40 @@ async fn the_search_bar_completes_underlines_errors_filters_and_keeps_saved_sear
     let url = wait_url(d, |u| u.contains("filter=state")).await?;
     assert!(url.contains("isRoot"), "{url}");
     let shown = table_keys(d).await?;
+    // The rows are the API's answer to the same filter in the console's default order (newest
+    // first), row for row; and that answer is the filter's: every row matches it and it leaves
+    // rows out, so a console that dropped the filter would show other rows.
     let api = app
         .api_get(
             &token,
-            "/csapi/v1.3/containers?filter=state%3ARUNNING%20and%20isRoot%3Atrue&pageSize=50",
+            "/csapi/v1.3/containers?filter=state%3ARUNNING%20and%20isRoot%3Atrue\
+             &sort=created:desc&pageNumber=1&pageSize=50",
         )
         .await?;
-    assert_eq!(
-        shown.len(),
-        api["data"].as_array().map(Vec::len).unwrap_or(0)
+    let rows = api["data"].as_array().cloned().unwrap_or_default();
+    let api_keys: Vec<String> = rows
+        .iter()
+        .map(|r| r["sha"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        !api_keys.is_empty(),
+        "the demo fleet has running root containers"
+    );
+    assert_eq!(shown, api_keys, "the table shows the filtered rows");
+    for r in &rows {
+        assert!(
+            r["state"] == "RUNNING" && r["isRoot"] == true,
+            "a row the filter does not select: {r}"
+        );
+    }
+    let fleet = app
+        .api_get(&token, "/csapi/v1.3/containers?pageSize=1")
+        .await?;
+    assert!(
+        api["count"].as_u64() < fleet["count"].as_u64(),
+        "the filter leaves rows out: {} of {}",
+        api["count"],
+        fleet["count"]
     );
 
     // Saved under a name, it is listed again after a reload.

@@ -5,11 +5,7 @@ use super::db::Sql;
 use super::images::SeverityColumns;
 use super::listing::{id_list, in_id_order};
 use super::{json_col, Store};
-use shipshape_model::{
-    Cluster, Container, ContainerDetails, EpochMillis, HostRef, SeverityCounts, Software,
-    Vulnerability,
-};
-use std::collections::HashMap;
+use shipshape_model::{Cluster, Container, ContainerDetails, EpochMillis, HostRef, SeverityCounts};
 
 /// The columns a list row shows (a macro, so both column lists below are built from it).
 macro_rules! list_columns {
@@ -227,19 +223,20 @@ impl Store {
         ids: &[i64],
         rows: Vec<ContainerRow>,
     ) -> sqlx::Result<Vec<ContainerDetails>> {
+        let rows = rows
+            .into_iter()
+            .map(ContainerRow::split)
+            .collect::<sqlx::Result<Vec<_>>>()?;
+        // Containers of one image share its software and findings: read once for the images
+        // of every row.
+        let mut images: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        images.sort_unstable();
+        images.dedup();
+        let by_image = self.image_contents(&images).await?;
         let mut out = Vec::with_capacity(rows.len());
-        let mut by_image: HashMap<i64, (Vec<Software>, Vec<Vulnerability>)> = HashMap::new();
-        for r in rows {
-            let (id, image_ref, c, parts) = r.split()?;
-            // Containers of one image share its software and findings: query them once per image.
-            let (softwares, vulnerabilities) = match by_image.get(&image_ref) {
-                Some(found) => found.clone(),
-                None => {
-                    let found = self.image_content(image_ref).await?;
-                    by_image.insert(image_ref, found.clone());
-                    found
-                }
-            };
+        for (id, image_ref, c, parts) in rows {
+            let (softwares, vulnerabilities) =
+                by_image.get(&image_ref).cloned().unwrap_or_default();
             let env: Vec<String> = json_col(&parts.environment);
             out.push((
                 id,

@@ -139,6 +139,7 @@ struct RepoRow {
 
 #[derive(serde::Deserialize)]
 struct SoftwareRow {
+    image_ref: i64,
     name: String,
     version: Option<String>,
     fix_version: Option<String>,
@@ -148,6 +149,7 @@ struct SoftwareRow {
 /// A finding with its definition.
 #[derive(serde::Deserialize)]
 struct FindingRow {
+    image_ref: i64,
     qid: i64,
     title: String,
     /// The definition's severity.
@@ -174,6 +176,7 @@ struct FindingRow {
 
 #[derive(sqlx::FromRow)]
 struct HostRow {
+    image_ref: i64,
     sensor_uuid: String,
     host_hostname: Option<String>,
     host_ip: Option<String>,
@@ -277,10 +280,14 @@ impl Store {
 
     pub async fn image_details_by_ids(&self, ids: &[i64]) -> sqlx::Result<Vec<ImageDetails>> {
         let rows = self.image_rows(ids).await?;
+        let found: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        // Three statements for the whole page, not three per image.
+        let (mut contents, mut hosts) =
+            tokio::try_join!(self.image_contents(&found), self.hosts_of(&found))?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let ((softwares, vulns), hosts) =
-                tokio::try_join!(self.image_content(r.id), self.image_hosts(r.id))?;
+            let (softwares, vulns) = contents.remove(&r.id).unwrap_or_default();
+            let hosts = hosts.remove(&r.id).unwrap_or_default();
             let summary = r.image.vulnerabilities;
             let i = r.image;
             out.push((
@@ -327,14 +334,17 @@ impl Store {
         Ok(row.into())
     }
 
-    /// The findings of one image with their definitions.
-    /// The findings of one image with their definitions, most severe first. They come as
-    /// one JSON array (one row instead of dozens: rows, not bytes, are what a statement's cost
-    /// grows with here) and are ordered here.
-    async fn findings(&self, image_ref: i64) -> sqlx::Result<Vec<FindingRow>> {
+    /// The findings of these images with their definitions, by image, each image's most
+    /// severe first. They come as one JSON array (one row instead of hundreds: rows, not
+    /// bytes, are what a statement's cost grows with here) and are grouped and ordered here.
+    async fn findings_of(&self, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<FindingRow>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let d = self.engine().dialect();
         let (cvss, cvss3) = (d.real_text("d.cvss_base"), d.real_text("d.cvss3_base"));
         let rows = d.json_rows(&[
+            ("image_ref", "v.image_ref"),
             ("qid", "v.qid"),
             ("title", "d.title"),
             ("severity", "d.severity"),
@@ -356,89 +366,131 @@ impl Store {
             ("software_version", "v.software_version"),
             ("fix_version", "v.fix_version"),
         ]);
-        let json: String = Sql::new(format!(
-            "SELECT {rows} FROM image_vulns v JOIN vuln_defs d ON d.qid = v.qid \
-             WHERE v.image_ref = ?"
-        ))
-        .bind(image_ref)
+        let json: String = id_list(
+            &format!(
+                "SELECT {rows} FROM image_vulns v JOIN vuln_defs d ON d.qid = v.qid \
+                 WHERE v.image_ref"
+            ),
+            ids,
+        )
         .scalar(self.db())
         .await?;
-        let mut out: Vec<FindingRow> =
+        let all: Vec<FindingRow> =
             serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(e.into()))?;
-        out.sort_by(|a, b| {
-            (-a.severity, a.qid, &a.software_name, &a.software_version).cmp(&(
-                -b.severity,
-                b.qid,
-                &b.software_name,
-                &b.software_version,
-            ))
-        });
+        let mut out: HashMap<i64, Vec<FindingRow>> = HashMap::new();
+        for f in all {
+            out.entry(f.image_ref).or_default().push(f);
+        }
+        for findings in out.values_mut() {
+            findings.sort_by(|a, b| {
+                (-a.severity, a.qid, &a.software_name, &a.software_version).cmp(&(
+                    -b.severity,
+                    b.qid,
+                    &b.software_name,
+                    &b.software_version,
+                ))
+            });
+        }
         Ok(out)
     }
 
-    /// The software of one image by name and version, as one JSON array (see `findings`).
-    async fn software_rows(&self, image_ref: i64) -> sqlx::Result<Vec<SoftwareRow>> {
+    /// The software of these images by image, each by name and version, as one JSON array
+    /// (see `findings_of`).
+    async fn software_of(&self, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<SoftwareRow>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let d = self.engine().dialect();
         let rows = d.json_rows(&[
+            ("image_ref", "image_ref"),
             ("name", "name"),
             ("version", "version"),
             ("fix_version", "fix_version"),
             ("package_path", "package_path"),
         ]);
-        let json: String = Sql::new(format!(
-            "SELECT {rows} FROM image_software WHERE image_ref = ?"
-        ))
-        .bind(image_ref)
+        let json: String = id_list(
+            &format!("SELECT {rows} FROM image_software WHERE image_ref"),
+            ids,
+        )
         .scalar(self.db())
         .await?;
-        let mut out: Vec<SoftwareRow> =
+        let all: Vec<SoftwareRow> =
             serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(e.into()))?;
-        out.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+        let mut out: HashMap<i64, Vec<SoftwareRow>> = HashMap::new();
+        for r in all {
+            out.entry(r.image_ref).or_default().push(r);
+        }
+        for rows in out.values_mut() {
+            rows.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+        }
         Ok(out)
     }
 
     /// The findings of one image, most severe first, one per QID with every package it was
     /// found in.
     pub async fn image_vulns(&self, image_ref: i64) -> sqlx::Result<Vec<Vulnerability>> {
-        Ok(vulnerabilities(&self.findings(image_ref).await?))
+        let findings = self.findings_of(&[image_ref]).await?.remove(&image_ref);
+        Ok(vulnerabilities(&findings.unwrap_or_default()))
     }
 
     /// The software of one image, with each package's finding counts.
     pub async fn image_software(&self, image_ref: i64) -> sqlx::Result<Vec<Software>> {
-        let (rows, findings) =
-            tokio::try_join!(self.software_rows(image_ref), self.findings(image_ref))?;
-        Ok(software(rows, &findings))
+        Ok(self
+            .image_contents(&[image_ref])
+            .await?
+            .remove(&image_ref)
+            .unwrap_or_default()
+            .0)
     }
 
-    /// The software and the findings of one image (two statements, run side by side).
-    pub async fn image_content(
+    /// The software and the findings of each of these images, by image row id: two
+    /// statements (run side by side) for any number of images.
+    pub async fn image_contents(
         &self,
-        image_ref: i64,
-    ) -> sqlx::Result<(Vec<Software>, Vec<Vulnerability>)> {
-        let (rows, findings) =
-            tokio::try_join!(self.software_rows(image_ref), self.findings(image_ref))?;
-        Ok((software(rows, &findings), vulnerabilities(&findings)))
+        ids: &[i64],
+    ) -> sqlx::Result<HashMap<i64, (Vec<Software>, Vec<Vulnerability>)>> {
+        let (mut software_rows, mut findings) =
+            tokio::try_join!(self.software_of(ids), self.findings_of(ids))?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let rows = software_rows.remove(id).unwrap_or_default();
+                let findings = findings.remove(id).unwrap_or_default();
+                (*id, (software(rows, &findings), vulnerabilities(&findings)))
+            })
+            .collect())
     }
 
     /// Distinct hosts running containers of one image.
     pub async fn image_hosts(&self, image_ref: i64) -> sqlx::Result<Vec<HostRef>> {
-        let rows: Vec<HostRow> = Sql::new(
-            "SELECT DISTINCT sensor_uuid, host_hostname, host_ip FROM containers \
-             WHERE image_ref = ? AND sensor_uuid IS NOT NULL \
-             ORDER BY host_hostname, sensor_uuid, host_ip",
-        )
-        .bind(image_ref)
-        .fetch_all(self.db())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|h| HostRef {
+        Ok(self
+            .hosts_of(&[image_ref])
+            .await?
+            .remove(&image_ref)
+            .unwrap_or_default())
+    }
+
+    /// Distinct hosts running containers of each of these images, by image row id.
+    async fn hosts_of(&self, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<HostRef>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut sql = id_list(
+            "SELECT DISTINCT image_ref, sensor_uuid, host_hostname, host_ip FROM containers \
+             WHERE sensor_uuid IS NOT NULL AND image_ref",
+            ids,
+        );
+        sql.push(" ORDER BY image_ref, host_hostname, sensor_uuid, host_ip");
+        let mut out: HashMap<i64, Vec<HostRef>> = HashMap::new();
+        for h in sql.fetch_all::<HostRow>(self.db()).await? {
+            out.entry(h.image_ref).or_default().push(HostRef {
                 sensor_uuid: h.sensor_uuid,
                 hostname: h.host_hostname,
                 ip_address: h.host_ip,
                 uuid: None,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 
     pub async fn image_containers(&self, image_ref: i64) -> sqlx::Result<Vec<AssociatedContainer>> {

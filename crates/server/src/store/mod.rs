@@ -122,6 +122,9 @@ impl Store {
             Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
         }
         .context("running migrations")?;
+        settings::sync_release_key(&jobs_db)
+            .await
+            .context("bringing the sensor release key in step")?;
         Ok(Self {
             db,
             jobs_db,

@@ -40,7 +40,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let version = write_setting(&mut tx, key, value).await?;
         if key == SENSOR_RELEASE {
-            sync_release_key(&mut tx, value).await?;
+            write_release_key(&mut tx, value).await?;
         }
         tx.commit().await?;
         Ok(version)
@@ -67,20 +67,17 @@ impl Store {
             AUDIT_RELEASE,
         )
         .await?;
-        sync_release_key(&mut tx, &value).await?;
+        write_release_key(&mut tx, &value).await?;
         tx.commit().await?;
         Ok(version)
     }
 
     /// The sensor release and its version (0 while never set).
     pub async fn sensor_release_versioned(&self) -> sqlx::Result<(Option<SensorRelease>, i64)> {
-        let release = self.sensor_release().await?;
-        let version = self
-            .setting(SENSOR_RELEASE)
-            .await?
-            .map(|(_, v)| v)
-            .unwrap_or(0);
-        Ok((release, version))
+        Ok(match self.setting(SENSOR_RELEASE).await? {
+            Some((v, version)) => (serde_json::from_value(v).ok(), version),
+            None => (None, 0),
+        })
     }
 
     /// The JWT signing key and its version (the `kid` of the tokens signed with it),
@@ -126,32 +123,14 @@ impl Store {
         Ok(version)
     }
 
+    /// The sensor release. A read only: its key is kept in step where the release is written
+    /// ([`Store::put_setting`], [`Store::put_sensor_release`]) and when the store opens
+    /// ([`sync_release_key`]).
     pub async fn sensor_release(&self) -> sqlx::Result<Option<SensorRelease>> {
-        let rows: Vec<SettingRow> =
-            Sql::new("SELECT key, value, version FROM settings WHERE key IN (?, ?)")
-                .bind(SENSOR_RELEASE)
-                .bind(SENSOR_RELEASE_KEY)
-                .fetch_all(self.db())
-                .await?;
-        let get = |k: &str| {
-            rows.iter()
-                .find(|r| r.key == k)
-                .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.value).ok())
-        };
-        let release = get(SENSOR_RELEASE);
-        // A release written before the key existed (or by hand): bring the key in step.
-        let wanted = release.as_ref().and_then(release_key);
-        let stored = get(SENSOR_RELEASE_KEY).and_then(|v| v.as_str().map(str::to_string));
-        if wanted != stored {
-            let mut tx = self.write_tx().await?;
-            sync_release_key(
-                &mut tx,
-                release.as_ref().unwrap_or(&serde_json::Value::Null),
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        Ok(release.and_then(|v| serde_json::from_value(v).ok()))
+        Ok(self
+            .setting(SENSOR_RELEASE)
+            .await?
+            .and_then(|(v, _)| serde_json::from_value(v).ok()))
     }
 }
 
@@ -234,7 +213,10 @@ async fn write_setting(
 
 /// Writes (or removes) [`SENSOR_RELEASE_KEY`] for this release value. Filters on
 /// `updateAvailable` depend on it, so the database version moves too (cached counts).
-async fn sync_release_key(tx: &mut super::db::Tx, release: &serde_json::Value) -> sqlx::Result<()> {
+async fn write_release_key(
+    tx: &mut super::db::Tx,
+    release: &serde_json::Value,
+) -> sqlx::Result<()> {
     match release_key(release) {
         Some(k) => {
             write_setting(tx, SENSOR_RELEASE_KEY, &serde_json::Value::String(k)).await?;
@@ -247,6 +229,35 @@ async fn sync_release_key(tx: &mut super::db::Tx, release: &serde_json::Value) -
         }
     }
     super::derive::bump_version(tx).await
+}
+
+/// Brings [`SENSOR_RELEASE_KEY`] in step with the stored release when it is not (a release
+/// written before the key existed, or by hand). Run when the store opens, so reads never write.
+pub(super) async fn sync_release_key(db: &super::db::Db) -> sqlx::Result<()> {
+    let rows: Vec<SettingRow> =
+        Sql::new("SELECT key, value, version FROM settings WHERE key IN (?, ?)")
+            .bind(SENSOR_RELEASE)
+            .bind(SENSOR_RELEASE_KEY)
+            .fetch_all(db)
+            .await?;
+    let get = |k: &str| {
+        rows.iter()
+            .find(|r| r.key == k)
+            .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.value).ok())
+    };
+    let release = get(SENSOR_RELEASE);
+    let wanted = release.as_ref().and_then(release_key);
+    let stored = get(SENSOR_RELEASE_KEY).and_then(|v| v.as_str().map(str::to_string));
+    if wanted != stored {
+        let mut tx = db.begin().await?;
+        write_release_key(
+            &mut tx,
+            release.as_ref().unwrap_or(&serde_json::Value::Null),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// The `version_key` of a `sensorRelease` value's version.

@@ -1,28 +1,113 @@
 use crate::common::*;
+use serde_json::{json, Value};
+use shipshape_server::store::Sql;
+
+/// A JSON column as stored.
+fn parsed(text: &str) -> Value {
+    serde_json::from_str(text).expect("a stored JSON column")
+}
+
+/// The (name, version) pairs of a `softwares` array, sorted.
+fn packages(v: &Value) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["version"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The QIDs of a `vulnerabilities` array, sorted.
+fn qids(v: &Value) -> Vec<i64> {
+    let mut out: Vec<i64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["qid"].as_i64().unwrap())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// What the database holds for an image's software and findings: (name, version) pairs and
+/// distinct QIDs, sorted.
+async fn stored_content(
+    app: &TestApp,
+    image_ref: i64,
+) -> (Vec<(String, Option<String>)>, Vec<i64>) {
+    let mut software: Vec<(String, Option<String>)> =
+        Sql::new("SELECT name, version FROM image_software WHERE image_ref = ?")
+            .bind(image_ref)
+            .fetch_all(app.store.db())
+            .await
+            .unwrap();
+    software.sort();
+    let qids: Vec<i64> =
+        Sql::new("SELECT DISTINCT qid FROM image_vulns WHERE image_ref = ? ORDER BY qid")
+            .bind(image_ref)
+            .scalars(app.store.db())
+            .await
+            .unwrap();
+    (software, qids)
+}
 
 #[tokio::test]
 async fn sensor_details_by_uuid_and_404_for_unknown() {
     let app = spawn_app().await;
     let t = app.admin_token().await;
-    let list = app.get_json(&t, "/csapi/v1.3/sensors?pageSize=1").await;
-    let uuid = list["data"][0]["uuid"].as_str().unwrap();
+    // A sensor with every field below stored, so a null answer cannot match.
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        uuid: String,
+        sensor_id: String,
+        hostname: String,
+        ipv4: String,
+        sensor_version: String,
+        sensor_type: String,
+        status: String,
+        created: i64,
+        last_checked_in: i64,
+        labels: String,
+    }
+    let db: Stored = Sql::new(
+        "SELECT uuid, sensor_id, hostname, ipv4, sensor_version, sensor_type, status, created, \
+         last_checked_in, labels FROM sensors WHERE hostname IS NOT NULL AND ipv4 IS NOT NULL \
+         AND sensor_version IS NOT NULL AND last_checked_in IS NOT NULL AND labels <> '[]' \
+         ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.store.db())
+    .await
+    .unwrap();
+    let list = app
+        .get_json(
+            &t,
+            &format!(
+                "/csapi/v1.3/sensors?filter={}",
+                enc(&format!("uuid:`{}`", db.uuid))
+            ),
+        )
+        .await;
     let s = app
-        .get_json(&t, &format!("/csapi/v1.3/sensors/{uuid}"))
+        .get_json(&t, &format!("/csapi/v1.3/sensors/{}", db.uuid))
         .await;
     assert_eq!(s, list["data"][0]);
-    for key in [
-        "sensorId",
-        "hostname",
-        "ipv4",
-        "sensorVersion",
-        "sensorType",
-        "status",
-        "created",
-        "lastCheckedIn",
-        "label",
-    ] {
-        assert!(s.get(key).is_some(), "sensor has {key}");
-    }
+    assert_eq!(s["uuid"], db.uuid);
+    assert_eq!(s["sensorId"], db.sensor_id);
+    assert_eq!(s["hostname"], db.hostname);
+    assert_eq!(s["ipv4"], db.ipv4);
+    assert_eq!(s["sensorVersion"], db.sensor_version);
+    assert_eq!(s["sensorType"], db.sensor_type);
+    assert_eq!(s["status"], db.status);
+    assert_eq!(s["created"], db.created.to_string());
+    assert_eq!(s["lastCheckedIn"], db.last_checked_in.to_string());
+    assert_eq!(s["label"], parsed(&db.labels));
     assert_error(app.get(&t, "/csapi/v1.3/sensors/no-such-sensor").await, 404).await;
 }
 
@@ -49,18 +134,67 @@ async fn image_details_and_sub_resources_agree() {
             .await,
         "12-hex id works too"
     );
-    for key in [
-        "architecture",
-        "layers",
-        "host",
-        "softwares",
-        "vulnerabilities",
-        "repo",
-        "repoDigests",
-        "operatingSystem",
-    ] {
-        assert!(d.get(key).is_some(), "details have {key}");
+    // Each field is what the database holds for the image (and none is empty, so an answer
+    // that left it out or null could not match).
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        id: i64,
+        architecture: String,
+        operating_system: String,
+        layers: String,
+        repo_digests: String,
     }
+    let db: Stored = Sql::new(
+        "SELECT id, architecture, operating_system, layers, repo_digests FROM images \
+         WHERE sha = ?",
+    )
+    .bind(sha)
+    .fetch_one(app.store.db())
+    .await
+    .unwrap();
+    assert_eq!(d["architecture"], db.architecture);
+    assert_eq!(d["operatingSystem"], db.operating_system);
+    assert_eq!(d["layers"], parsed(&db.layers));
+    assert_ne!(d["layers"], json!([]));
+    assert_eq!(d["repoDigests"], parsed(&db.repo_digests));
+    assert_ne!(d["repoDigests"], json!([]));
+    let repos: Vec<(Option<String>, String, Option<String>)> = Sql::new(
+        "SELECT registry, repository, tag FROM image_repos WHERE image_ref = ? ORDER BY pos",
+    )
+    .bind(db.id)
+    .fetch_all(app.store.db())
+    .await
+    .unwrap();
+    assert!(!repos.is_empty());
+    let repos: Vec<Value> = repos
+        .into_iter()
+        .map(|(registry, repository, tag)| {
+            json!({"registry": registry, "repository": repository, "tag": tag})
+        })
+        .collect();
+    assert_eq!(d["repo"], Value::Array(repos));
+    let mut hosts: Vec<String> = Sql::new(
+        "SELECT DISTINCT sensor_uuid FROM containers WHERE image_ref = ? \
+         AND sensor_uuid IS NOT NULL",
+    )
+    .bind(db.id)
+    .scalars(app.store.db())
+    .await
+    .unwrap();
+    hosts.sort();
+    let mut shown: Vec<String> = d["host"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["sensorUuid"].as_str().unwrap().to_string())
+        .collect();
+    shown.sort();
+    assert!(!hosts.is_empty());
+    assert_eq!(shown, hosts, "the hosts running the image's containers");
+    let (software, findings) = stored_content(&app, db.id).await;
+    assert!(!software.is_empty() && !findings.is_empty());
+    assert_eq!(packages(&d["softwares"]), software);
+    assert_eq!(qids(&d["vulnerabilities"]), findings);
     let vulns = d["vulnerabilities"].as_array().unwrap();
     let count = app
         .get_json(&t, &format!("/csapi/v1.3/images/{sha}/vuln/count"))
@@ -124,34 +258,74 @@ async fn image_details_and_sub_resources_agree() {
 async fn container_details_and_sub_resources_agree() {
     let app = spawn_app().await;
     let t = app.admin_token().await;
+    // A container with every field below stored and none empty, so an answer that left one
+    // out or null could not match.
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        sha: String,
+        image_ref: i64,
+        command: String,
+        arguments: String,
+        environment: String,
+        ports: String,
+        labels: String,
+        state: String,
+        sensor_uuid: String,
+        host_hostname: String,
+        host_ip: String,
+    }
+    let db: Stored = Sql::new(
+        "SELECT sha, image_ref, command, arguments, environment, ports, labels, state, \
+         sensor_uuid, host_hostname, host_ip FROM containers WHERE command IS NOT NULL \
+         AND arguments <> '[]' AND environment <> '[]' AND ports <> '[]' AND labels <> '[]' \
+         AND sensor_uuid IS NOT NULL AND host_hostname IS NOT NULL AND host_ip IS NOT NULL \
+         AND sev1 + sev2 + sev3 + sev4 + sev5 > 0 ORDER BY created, id LIMIT 1",
+    )
+    .fetch_one(app.store.db())
+    .await
+    .unwrap();
+    let sha = db.sha.as_str();
     let list = app
-        .get_json(&t, "/csapi/v1.3/containers?pageSize=1&sort=created:asc")
+        .get_json(&t, &format!("/csapi/v1.3/containers?filter=sha:{sha}"))
         .await;
     let row = &list["data"][0];
-    let sha = row["sha"].as_str().unwrap();
+    assert_eq!(row["sha"], sha);
     let d = app
         .get_json(&t, &format!("/csapi/v1.3/containers/{sha}"))
         .await;
-    for key in [
-        "command",
-        "arguments",
-        "environment",
-        "portMapping",
-        "label",
-        "softwares",
-        "vulnerabilities",
-        "host",
-        "state",
-    ] {
-        assert!(d.get(key).is_some(), "details have {key}");
-    }
-    for e in d["environment"].as_array().unwrap() {
-        let e = e.as_str().unwrap();
-        assert!(
-            !e.contains('=') || e.ends_with("=***"),
-            "environment values are masked: {e}"
-        );
-    }
+    assert_eq!(d["command"], db.command);
+    assert_eq!(d["arguments"], parsed(&db.arguments));
+    assert_eq!(d["portMapping"], parsed(&db.ports));
+    assert_eq!(d["label"], parsed(&db.labels));
+    assert_eq!(d["state"], db.state);
+    assert_eq!(d["host"]["sensorUuid"], db.sensor_uuid);
+    assert_eq!(d["host"]["hostname"], db.host_hostname);
+    assert_eq!(d["host"]["ipAddress"], db.host_ip);
+    // The environment is the stored one with its values masked.
+    let stored_env = parsed(&db.environment);
+    let masked: Vec<String> = stored_env
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let e = e.as_str().unwrap();
+            match e.split_once('=') {
+                Some((name, _)) => format!("{name}=***"),
+                None => e.to_string(),
+            }
+        })
+        .collect();
+    assert!(masked.iter().any(|e| e.ends_with("=***")), "{stored_env}");
+    assert_eq!(
+        d["environment"],
+        json!(masked),
+        "environment values are masked"
+    );
+    // Its software and findings are its image's.
+    let (software, findings) = stored_content(&app, db.image_ref).await;
+    assert!(!software.is_empty() && !findings.is_empty());
+    assert_eq!(packages(&d["softwares"]), software);
+    assert_eq!(qids(&d["vulnerabilities"]), findings);
     let count = app
         .get_json(&t, &format!("/csapi/v1.3/containers/{sha}/vuln/count"))
         .await;

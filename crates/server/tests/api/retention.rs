@@ -691,3 +691,45 @@ async fn raising_the_sensor_release_shows_update_available_on_older_sensors() {
         .await;
     assert_eq!(n, 2);
 }
+
+#[tokio::test]
+async fn a_release_written_by_hand_is_in_step_once_a_server_starts_and_reads_never_write() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let total = count(&app, &admin, "sensors", "").await;
+    let behind = count(&app, &admin, "sensors", "updateAvailable:true").await;
+    assert!(behind < total, "{behind}/{total}");
+    // A release written by hand (or before its key existed): the key still says the old one.
+    app.exec(r#"UPDATE settings SET value = '{"version":"99.0.0"}' WHERE key = 'sensorRelease'"#)
+        .await;
+    let writes = "SELECT version FROM store_version WHERE id = 1";
+    let before = app.scalar(writes).await;
+    let list = app
+        .get_json(&admin, "/csapi/v1.3/sensors?include=extensions&pageSize=5")
+        .await;
+    assert_eq!(list["data"][0]["latestVersion"], "99.0.0", "{list}");
+    app.get_json(&admin, "/csapi/v1.3/settings/sensorRelease")
+        .await;
+    assert_eq!(app.scalar(writes).await, before, "reading wrote");
+    assert_eq!(
+        count(&app, &admin, "sensors", "updateAvailable:true").await,
+        behind
+    );
+    // A server opening the database brings the key in step (and its version moves, so
+    // cached counts are recounted).
+    let started = shipshape_server::store::Store::open(&app.db.url)
+        .await
+        .unwrap();
+    assert!(app.scalar(writes).await > before);
+    assert_eq!(
+        count(&app, &admin, "sensors", "updateAvailable:true").await,
+        total
+    );
+    // In step already: opening writes nothing.
+    let again = app.scalar(writes).await;
+    drop(started);
+    shipshape_server::store::Store::open(&app.db.url)
+        .await
+        .unwrap();
+    assert_eq!(app.scalar(writes).await, again);
+}

@@ -1,14 +1,15 @@
 //! Test harness: a real server on 127.0.0.1:0 with a fresh database (seeded with the demo
 //! fleet) per test, and a client that speaks HTTP to it. The database is SQLite, or a new
 //! PostgreSQL database when `SHIPSHAPE_TEST_POSTGRES_URL` names a server (`cargo xtask test`
-//! runs every test both ways).
+//! runs every test both ways). The demo fleet is seeded once per test process into a template
+//! that each test gets a copy of (as the browser harness does).
 
 #![allow(dead_code)]
 
 use axum::Router;
 use shipshape_server::demo::{seed, DemoOptions, SeedStats};
 use shipshape_server::jobs::JobOptions;
-use shipshape_server::store::testing::TestDb;
+use shipshape_server::store::testing::{Template, TestDb};
 use shipshape_server::store::{Sql, Store, StoreOptions};
 use shipshape_server::{ensure_admin, listener, routes, AppState};
 
@@ -66,27 +67,41 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(Options::default()).await
 }
 
+/// The demo fleet (seed 42, anchored at [`NOW`]) in a template database, seeded by the first
+/// test of this process that asks for it; the others wait for it.
+async fn seeded() -> &'static (Template, SeedStats) {
+    static SEEDED: tokio::sync::OnceCell<(Template, SeedStats)> =
+        tokio::sync::OnceCell::const_new();
+    SEEDED
+        .get_or_init(|| async {
+            Template::new(|store| async move {
+                seed(
+                    &store,
+                    &DemoOptions {
+                        scale: 1.0,
+                        seed: 42,
+                        now_ms: NOW,
+                    },
+                )
+                .await
+            })
+            .await
+            .expect("seeded template database")
+        })
+        .await
+}
+
 pub async fn spawn_with(opts: Options) -> TestApp {
-    let db = TestDb::new().await.expect("test database");
+    let (db, stats) = if opts.seed {
+        let (template, stats) = seeded().await;
+        let db = TestDb::copy_of(template).await.expect("test database");
+        (db, Some(stats.clone()))
+    } else {
+        (TestDb::new().await.expect("test database"), None)
+    };
     let store = Store::open_with(&db.url, &opts.store)
         .await
         .expect("open store");
-    let stats = if opts.seed {
-        Some(
-            seed(
-                &store,
-                &DemoOptions {
-                    scale: 1.0,
-                    seed: 42,
-                    now_ms: NOW,
-                },
-            )
-            .await
-            .expect("seed"),
-        )
-    } else {
-        None
-    };
     ensure_admin(&store, Some(ADMIN_PASSWORD.into()))
         .await
         .expect("admin");
