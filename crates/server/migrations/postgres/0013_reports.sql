@@ -17,7 +17,7 @@ CREATE TABLE reports (
     generated       BIGINT,
     row_count       BIGINT,
     size            BIGINT,
-    attempts        INTEGER NOT NULL DEFAULT 0,
+    attempts        BIGINT NOT NULL DEFAULT 0,
     error           TEXT,
     job_id          TEXT COLLATE "C"
 );
@@ -26,7 +26,7 @@ CREATE INDEX reports_expires ON reports (expires);
 
 CREATE TABLE report_chunks (
     report_uuid TEXT COLLATE "C" NOT NULL REFERENCES reports (uuid) ON DELETE CASCADE,
-    seq         INTEGER NOT NULL,
+    seq         BIGINT NOT NULL,
     bytes       BYTEA NOT NULL,
     PRIMARY KEY (report_uuid, seq)
 );
@@ -36,7 +36,7 @@ CREATE TABLE report_schedules (
     name            TEXT NOT NULL,
     body            TEXT NOT NULL,
     display_columns TEXT NOT NULL,
-    paused          INTEGER NOT NULL DEFAULT 0,
+    paused          BIGINT NOT NULL DEFAULT 0,
     next_run        BIGINT,
     last_run        BIGINT,
     created         BIGINT NOT NULL,
