@@ -29,33 +29,8 @@ pub enum Template {
     Containers,
 }
 
-/// The columns every image-based vulnerability row has, in the compatible order.
-const VULN_COLUMNS: &[&str] = &[
-    "repo",
-    "imageId",
-    "sha",
-    "uuid",
-    "created",
-    "updated",
-    "qid",
-    "title",
-    "severity",
-    "cveids",
-    "vendorReference",
-    "cvssBase",
-    "cvssTemporal",
-    "cvss3Base",
-    "cvss3Temporal",
-    "threat",
-    "impact",
-    "solution",
-    "exploitability",
-    "associatedMalwares",
-    "category",
-    "software",
-    "result",
-];
-
+/// The vulnerability columns in the compatible order: an image row has the first
+/// `IMAGE_VULN_COUNT`; the container template adds the container's own after them.
 const CONTAINER_VULN_COLUMNS: &[&str] = &[
     "repo",
     "imageId",
@@ -87,6 +62,9 @@ const CONTAINER_VULN_COLUMNS: &[&str] = &[
     "state",
     "stateChanged",
 ];
+
+const IMAGE_VULN_COUNT: usize = 23;
+const VULN_COLUMNS: &[&str] = CONTAINER_VULN_COLUMNS.split_at(IMAGE_VULN_COUNT).0;
 
 const SECRET_COLUMNS: &[&str] = &[
     "repo", "imageId", "sha", "uuid", "ruleId", "category", "title", "severity", "file", "line",
@@ -690,6 +668,8 @@ mod tests {
     fn columns_absent_are_all_empty_are_the_defaults_unknown_are_named() {
         let t = Template::ImageVulnerability;
         assert_eq!(t.resolve_columns(None).unwrap(), VULN_COLUMNS);
+        assert_eq!((VULN_COLUMNS[0], VULN_COLUMNS[22]), ("repo", "result"));
+        assert_eq!(VULN_COLUMNS.len(), 23);
         assert_eq!(t.resolve_columns(Some(&[])).unwrap(), t.default_columns());
         let asked = vec!["severity".to_string(), "qid".to_string()];
         assert_eq!(

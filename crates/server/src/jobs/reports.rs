@@ -9,7 +9,7 @@ use crate::reports::file::ReportFile;
 use crate::reports::rows;
 use crate::store::jobs::JobRow;
 use crate::store::reports::ReportRow;
-use crate::store::{Entity, Filter, Store};
+use crate::store::{Filter, Store};
 use shipshape_model::report::{file_name, Compression, Template};
 use shipshape_model::{Image, Vulnerability};
 use std::collections::HashMap;
@@ -75,15 +75,13 @@ async fn generate(
                 .copied()
         })
         .collect();
-    let entity = if template.over_containers() {
-        Entity::Container
-    } else {
-        Entity::Image
-    };
-    let text = Some(report.filter.as_str()).filter(|f| !f.trim().is_empty());
     // Relative dates (`now-7d`) mean what they meant when the report was asked for.
-    let filter = Filter::parse(entity, text, report.created)
-        .map_err(|e| anyhow::anyhow!("the filter does not parse: {e}"))?;
+    let filter = Filter::parse(
+        crate::reports::filter_entity(template),
+        crate::reports::filter_text(Some(&report.filter)),
+        report.created,
+    )
+    .map_err(|e| anyhow::anyhow!("the filter does not parse: {e}"))?;
     let inner = match report.compression() {
         Compression::Zip => file_name(&report.name, report.format(), Compression::None),
         _ => String::new(),

@@ -11,7 +11,6 @@ use crate::reports::schedule;
 use crate::routes::params::{parse_filter, RawQuery};
 use crate::routes::{json, json_body};
 use crate::store::reports::{ReportFilter, ReportSort};
-use crate::store::Entity;
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -68,18 +67,7 @@ pub async fn create_report(
     if !problems.is_empty() {
         return Err(ApiError::fields("The report was not created", problems));
     }
-    let template = Template::parse(&req.template_name).expect("checked above");
-    let columns = template
-        .resolve_columns(req.display_columns.as_deref())
-        .map_err(|p| ApiError::fields("The report was not created", p))?;
-    let entity = if template.over_containers() {
-        Entity::Container
-    } else {
-        Entity::Image
-    };
-    // The filter must parse now: a report that can only fail is refused.
-    let text = req.filter.as_deref().filter(|f| !f.trim().is_empty());
-    parse_filter(entity, text, crate::store::now_ms())?;
+    let columns = columns_and_filter(&req, "The report was not created")?;
     let (uuid, job) = state
         .store
         .create_report(&req, &columns, &user.name)
@@ -317,6 +305,21 @@ pub struct ScheduleList {
     data: Vec<ReportSchedule>,
 }
 
+/// The columns a checked request names, once its filter is known to parse now (a report that
+/// can only fail is refused).
+fn columns_and_filter(req: &ReportRequest, refused: &str) -> Result<Vec<&'static str>, ApiError> {
+    let template = Template::parse(&req.template_name).expect("checked by the caller");
+    let columns = template
+        .resolve_columns(req.display_columns.as_deref())
+        .map_err(|p| ApiError::fields(refused, p))?;
+    parse_filter(
+        crate::reports::filter_entity(template),
+        crate::reports::filter_text(req.filter.as_deref()),
+        crate::store::now_ms(),
+    )?;
+    Ok(columns)
+}
+
 /// A schedule request checked whole: its resolved columns and its first run after now.
 fn checked_schedule(
     body: &Bytes,
@@ -332,22 +335,8 @@ fn checked_schedule(
             problems,
         ));
     }
-    let template = Template::parse(&req.template_name).expect("checked above");
-    let columns = template
-        .resolve_columns(req.display_columns.as_deref())
-        .map_err(|p| ApiError::fields("The report schedule was not saved", p))?;
-    let entity = if template.over_containers() {
-        Entity::Container
-    } else {
-        Entity::Image
-    };
-    let now = crate::store::now_ms();
-    parse_filter(
-        entity,
-        req.filter.as_deref().filter(|f| !f.trim().is_empty()),
-        now,
-    )?;
-    let next = schedule::next_run(&req, now - 1);
+    let columns = columns_and_filter(&req.report(), "The report schedule was not saved")?;
+    let next = schedule::next_run(&req, crate::store::now_ms() - 1);
     Ok((req, columns, next))
 }
 

@@ -270,12 +270,7 @@ impl Store {
         if !self.still_ours(&mut tx, job_id).await? {
             return Ok(false);
         }
-        Sql::new("INSERT INTO report_chunks (report_uuid, seq, bytes) VALUES (?, ?, ?)")
-            .bind(uuid)
-            .bind(seq)
-            .bind(bytes)
-            .execute(Exec::from(&mut tx))
-            .await?;
+        insert_chunk(&mut tx, uuid, seq, bytes).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -294,12 +289,7 @@ impl Store {
         if !self.still_ours(&mut tx, job_id).await? {
             return Ok(false);
         }
-        Sql::new("INSERT INTO report_chunks (report_uuid, seq, bytes) VALUES (?, ?, ?)")
-            .bind(uuid)
-            .bind(seq)
-            .bind(last)
-            .execute(Exec::from(&mut tx))
-            .await?;
+        insert_chunk(&mut tx, uuid, seq, last).await?;
         Sql::new(
             "UPDATE reports SET status = 'GENERATED', generated = ?, row_count = ?, size = ?, \
              error = NULL WHERE uuid = ?",
@@ -379,6 +369,22 @@ impl Store {
         .await?;
         Ok(n == 1)
     }
+}
+
+/// Inside `tx`: chunk `seq` of a report's file.
+async fn insert_chunk(
+    tx: &mut super::db::Tx,
+    uuid: &str,
+    seq: i64,
+    bytes: Vec<u8>,
+) -> sqlx::Result<()> {
+    Sql::new("INSERT INTO report_chunks (report_uuid, seq, bytes) VALUES (?, ?, ?)")
+        .bind(uuid)
+        .bind(seq)
+        .bind(bytes)
+        .execute(Exec::from(&mut *tx))
+        .await?;
+    Ok(())
 }
 
 /// Inside `tx`: a report (on demand, or made by `schedule`) and its queued job.
