@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_schedule, update_schedule, delete_schedule))
         .routes(routes!(pause_schedule))
         .routes(routes!(resume_schedule))
+        .routes(routes!(run_schedule))
+        .routes(routes!(count_rows))
 }
 
 /// `{"count": n, "data": [Report]}`.
@@ -503,4 +505,60 @@ pub async fn resume_schedule(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     set_paused(&state, &user, &id, false).await
+}
+
+#[utoipa::path(post, path = "/reports/schedule/{reportingScheduleId}/run", tag = "reports",
+    params(("reportingScheduleId" = String, Path)),
+    responses((status = 201, body = String, description = "Extension: one report from the schedule now (its next run stays); the report's UUID"),
+              (status = 403, body = shipshape_model::ErrorBody), (status = 404, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn run_schedule(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    user.require(Role::Operator)?;
+    let (uuid, job) = state
+        .store
+        .run_schedule_now(&id, &user.name)
+        .await?
+        .ok_or_else(|| no_schedule(&id))?;
+    state.jobs.spawn(job);
+    Ok((StatusCode::CREATED, json(&uuid)).into_response())
+}
+
+/// `{"count"}`: the rows a report would have.
+#[derive(Serialize, ToSchema)]
+pub struct RowCount {
+    count: u64,
+}
+
+#[utoipa::path(get, path = "/reports/count", tag = "reports",
+    params(("templateName" = String, Query, description = "CS_IMAGE_VULNERABILITY, CS_CONTAINER_VULNERABILITY, CS_IMAGE_SECRETS, CS_IMAGE_MALWARE, CS_Images or CS_Containers"),
+           ("filter" = Option<String>, Query, description = "QQL over images (containers for the container templates)")),
+    responses((status = 200, body = RowCount, description = "Extension: how many rows a report of the template over the filter would have now (findings for the finding templates)"),
+              (status = 400, body = shipshape_model::ErrorBody)),
+    security(("bearer" = []), ("basic" = [])))]
+pub async fn count_rows(
+    _user: AuthUser,
+    State(state): State<AppState>,
+    q: RawQuery,
+) -> Result<Response, ApiError> {
+    let name = q.get("templateName").unwrap_or("");
+    let template = Template::parse(name).ok_or_else(|| {
+        param(
+            "templateName",
+            format!(
+                "one of {}; got '{name}'",
+                Template::ALL.map(Template::as_str).join(", ")
+            ),
+        )
+    })?;
+    let filter = parse_filter(
+        crate::reports::filter_entity(template),
+        crate::reports::filter_text(q.get("filter")),
+        crate::store::now_ms(),
+    )?;
+    let count = state.store.report_rows(template, &filter).await?;
+    Ok(json(&RowCount { count }))
 }

@@ -325,6 +325,33 @@ impl Store {
         self.count_for(filter, version).await
     }
 
+    /// How many rows a report of `template` over `filter` would have now: records for the
+    /// inventory templates, findings (from each record's kept counts, which every write keeps
+    /// equal to its findings) for the others.
+    pub async fn report_rows(
+        &self,
+        template: shipshape_model::report::Template,
+        filter: &Filter,
+    ) -> Result<u64, ListError> {
+        use shipshape_model::report::Template;
+        let a = filter.entity.alias();
+        let per_record = match template {
+            Template::Images | Template::Containers => return self.count(filter).await,
+            Template::ImageVulnerability | Template::ContainerVulnerability => {
+                format!("{a}.sev1 + {a}.sev2 + {a}.sev3 + {a}.sev4 + {a}.sev5")
+            }
+            Template::ImageSecrets => format!("{a}.secrets_count"),
+            Template::ImageMalware => format!("{a}.malware_count"),
+        };
+        let _permit = self.heavy_permit().await?;
+        let mut sql = Sql::new(format!(
+            "SELECT CAST(coalesce(sum({per_record}), 0) AS BIGINT) "
+        ));
+        sql.append(&from_where(self.engine().dialect(), filter));
+        let n: i64 = sql.scalar(self.db()).await?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The row count kept by every write, for a filter that selects every row of a table
     /// (findings have none kept).
     async fn kept_total(&self, filter: &Filter) -> sqlx::Result<Option<u64>> {

@@ -646,6 +646,39 @@ impl Store {
     /// Makes the report of every schedule whose run is due at `now`, moving each schedule to
     /// its following run (`next` of the run just made) with a compare-and-set, so one process
     /// makes each run's report. The jobs to start.
+    /// Makes one report from a schedule now (a `SCHEDULED` report, as its runs are), leaving
+    /// its next run where it was: (the report's uuid, the job's id), `None` for no schedule.
+    pub async fn run_schedule_now(
+        &self,
+        id: &str,
+        actor: &str,
+    ) -> sqlx::Result<Option<(String, String)>> {
+        let Some(s) = self.schedule(id).await? else {
+            return Ok(None);
+        };
+        let Some(req) = s.request() else {
+            return Ok(None);
+        };
+        let columns = s.columns();
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let mut tx = self.write_tx().await?;
+        let made = insert_report(&mut tx, &req.report(), &columns, actor, Some(&s.id)).await?;
+        Sql::new("UPDATE report_schedules SET last_run = ? WHERE id = ?")
+            .bind(now_ms())
+            .bind(s.id.as_str())
+            .execute(Exec::from(&mut tx))
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            "REPORT_SCHEDULE_RUN",
+            serde_json::json!({"reportingScheduleId": s.id, "reportUuid": made.0}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(made))
+    }
+
     pub async fn run_due_schedules(
         &self,
         now: i64,

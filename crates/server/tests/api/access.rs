@@ -98,6 +98,7 @@ fn needs() -> BTreeMap<&'static str, (Option<Role>, bool)> {
         ("POST /csapi/v1.3/reports", operator),
         ("DELETE /csapi/v1.3/reports", operator),
         ("GET /csapi/v1.3/reports/{reportUuid}/download", viewer),
+        ("GET /csapi/v1.3/reports/count", viewer),
         ("GET /csapi/v1.3/reports/schedule", viewer),
         ("POST /csapi/v1.3/reports/schedule", operator),
         (
@@ -118,6 +119,10 @@ fn needs() -> BTreeMap<&'static str, (Option<Role>, bool)> {
         ),
         (
             "POST /csapi/v1.3/reports/schedule/{reportingScheduleId}/resume",
+            operator,
+        ),
+        (
+            "POST /csapi/v1.3/reports/schedule/{reportingScheduleId}/run",
             operator,
         ),
         // Guarded by the activation key in its body.
