@@ -45,6 +45,35 @@ impl Api {
         spec: &RequestSpec,
         signal: Option<&AbortSignal>,
     ) -> Result<(String, Option<String>), ApiError> {
+        let response = self.send(spec, signal).await?;
+        let etag = response.headers().get("ETag");
+        let body = response.text().await.map_err(|e| read_error(e, signal))?;
+        Ok((body, etag))
+    }
+
+    /// Sends `spec` and returns a 2xx answer's bytes, with its file name (from
+    /// `Content-Disposition`) and content type: a report's file.
+    pub async fn file(&self, spec: &RequestSpec) -> Result<Download, ApiError> {
+        let response = self.send(spec, None).await?;
+        let name = response
+            .headers()
+            .get("Content-Disposition")
+            .and_then(|d| disposition_name(&d));
+        let mime = response
+            .headers()
+            .get("Content-Type")
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let bytes = response.binary().await.map_err(|e| read_error(e, None))?;
+        Ok(Download { name, mime, bytes })
+    }
+
+    /// Sends `spec`: the response when it is a 2xx, else the API's error (a 401 ends the
+    /// session).
+    async fn send(
+        &self,
+        spec: &RequestSpec,
+        signal: Option<&AbortSignal>,
+    ) -> Result<gloo_net::http::Response, ApiError> {
         // Built by hand rather than with gloo-net's RequestBuilder, which rewrites the query
         // (a trailing `&`, its own encoding): the wire must carry `spec.path_and_query()`
         // byte for byte, because that is what the API panel shows.
@@ -91,23 +120,15 @@ impl Api {
             }
         };
         let status = response.status();
-        let etag = response.headers().get("ETag");
-        let body = response.text().await.map_err(|e| {
-            if signal.is_some_and(|s| s.aborted()) {
-                ApiError::Aborted
-            } else {
-                ApiError::Network(e.to_string())
-            }
-        })?;
         if (200..300).contains(&status) {
-            Ok((body, etag))
-        } else {
-            let err = ApiError::from_response(status, &body);
-            if status == 401 && spec.auth {
-                self.session.expire();
-            }
-            Err(err)
+            return Ok(response);
         }
+        let body = response.text().await.map_err(|e| read_error(e, signal))?;
+        let err = ApiError::from_response(status, &body);
+        if status == 401 && spec.auth {
+            self.session.expire();
+        }
+        Err(err)
     }
 
     /// Sends `spec` and decodes the JSON answer.
@@ -149,6 +170,50 @@ impl Inflight {
     }
 }
 
+/// A file the API sent.
+pub struct Download {
+    /// The name `Content-Disposition` gave it.
+    pub name: Option<String>,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// `attachment; filename="weekly.csv"` → `weekly.csv`.
+pub fn disposition_name(header: &str) -> Option<String> {
+    header.split(';').map(str::trim).find_map(|part| {
+        let v = part.strip_prefix("filename=")?;
+        let v = v.trim_matches('"');
+        (!v.is_empty()).then(|| v.to_string())
+    })
+}
+
+/// A body that could not be read: aborted by us, or the connection's fault.
+fn read_error(e: gloo_net::Error, signal: Option<&AbortSignal>) -> ApiError {
+    if signal.is_some_and(|s| s.aborted()) {
+        ApiError::Aborted
+    } else {
+        ApiError::Network(e.to_string())
+    }
+}
+
 fn js_error(e: JsValue) -> ApiError {
     ApiError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition_name;
+
+    #[test]
+    fn the_file_name_comes_from_content_disposition() {
+        assert_eq!(
+            disposition_name("attachment; filename=\"Weekly.csv.gz\"").as_deref(),
+            Some("Weekly.csv.gz")
+        );
+        assert_eq!(disposition_name("attachment").as_deref(), None);
+        assert_eq!(
+            disposition_name("attachment; filename=\"\"").as_deref(),
+            None
+        );
+    }
 }

@@ -375,3 +375,75 @@ pub fn delete_saved_search(id: &str) -> RequestSpec {
         format!("{BASE}/searches/saved/{}", segment(id)),
     )
 }
+
+/// `GET /csapi/v1.3/reports`: the reports, newest first (with the extensions: rows, size,
+/// expiry, why one failed).
+pub fn reports(filter: &str, page: u32, size: u32) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/reports"))
+        .param_opt("filter", Some(filter))
+        .param("sort", "createdAt:desc")
+        .param("pageNumber", page.to_string())
+        .param("pageSize", size.to_string())
+        .param("include", "extensions")
+}
+
+/// `POST /csapi/v1.3/reports` → 201 and the new report's UUID.
+pub fn create_report(req: &shipshape_model::report::ReportRequest) -> RequestSpec {
+    RequestSpec::new(Method::Post, format!("{BASE}/reports"))
+        .json(serde_json::to_string(req).unwrap_or_default())
+}
+
+/// `GET /csapi/v1.3/reports/count`: the rows a report would have now.
+pub fn report_count(template: &str, filter: &str) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/reports/count"))
+        .param("templateName", template)
+        .param_opt("filter", Some(filter))
+}
+
+/// `GET /csapi/v1.3/reports/{uuid}/download`: the file.
+pub fn download_report(uuid: &str) -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/reports/{}/download", segment(uuid)))
+}
+
+/// `DELETE /csapi/v1.3/reports?reportUuids=…`.
+pub fn delete_reports(uuids: &[String]) -> RequestSpec {
+    RequestSpec::new(Method::Delete, format!("{BASE}/reports"))
+        .param("reportUuids", uuids.join(","))
+}
+
+/// `GET /csapi/v1.3/reports/schedule`: every schedule with its next run.
+pub fn schedules() -> RequestSpec {
+    RequestSpec::get(format!("{BASE}/reports/schedule"))
+}
+
+/// `POST /csapi/v1.3/reports/schedule` (new) or `PUT …/{id}` (a change).
+pub fn save_schedule(
+    id: Option<&str>,
+    req: &shipshape_model::report::ScheduleRequest,
+) -> RequestSpec {
+    let body = serde_json::to_string(req).unwrap_or_default();
+    match id {
+        None => RequestSpec::new(Method::Post, format!("{BASE}/reports/schedule")).json(body),
+        Some(id) => RequestSpec::new(
+            Method::Put,
+            format!("{BASE}/reports/schedule/{}", segment(id)),
+        )
+        .json(body),
+    }
+}
+
+/// `POST /csapi/v1.3/reports/schedule/{id}/{action}`: `pause`, `resume` or `run` (a report now).
+pub fn schedule_action(id: &str, action: &str) -> RequestSpec {
+    RequestSpec::new(
+        Method::Post,
+        format!("{BASE}/reports/schedule/{}/{action}", segment(id)),
+    )
+}
+
+/// `DELETE /csapi/v1.3/reports/schedule/{id}`.
+pub fn delete_schedule(id: &str) -> RequestSpec {
+    RequestSpec::new(
+        Method::Delete,
+        format!("{BASE}/reports/schedule/{}", segment(id)),
+    )
+}

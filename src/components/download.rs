@@ -1,14 +1,30 @@
-//! Saves generated text (CSV, JSON) as a file through a Blob URL and a temporary link.
+//! Saves generated text (CSV, JSON) or a file's bytes (a report) as a file through a Blob URL
+//! and a temporary link.
 
 use wasm_bindgen::JsCast;
 
 pub fn save_text(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    save(
+        filename,
+        mime,
+        js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)),
+    )
+}
+
+pub fn save_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    save(
+        filename,
+        mime,
+        js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)),
+    )
+}
+
+fn save(filename: &str, mime: &str, parts: js_sys::Array) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
         .map_err(|_| "could not create the file")?;
     let url =
         web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not create a link")?;

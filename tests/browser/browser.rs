@@ -7,6 +7,7 @@ mod api_panel;
 mod bench;
 mod dashboard;
 mod lists;
+mod reports;
 mod roles;
 mod screenshots;
 mod search;

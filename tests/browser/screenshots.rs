@@ -153,12 +153,44 @@ async fn screenshots_and_measurements() -> anyhow::Result<()> {
     wait_for(d, "[data-testid=error]").await?;
     d.screenshot(&dir.join("images-error.png")).await?;
 
+    // Reports: the new-report form from an Images filter, the list with a report, the
+    // schedule editor and the schedules.
+    d.goto(format!(
+        "{}/reports?new=report&template=CS_IMAGE_VULNERABILITY&filter=vulnerabilities.severity%3A5",
+        app.url
+    ))
+    .await?;
+    wait_text(d, "[data-testid=report-count]", |t| t.ends_with("rows now")).await?;
+    d.screenshot(&dir.join("reports-new.png")).await?;
+    d.find(By::Css("[data-testid=create-report]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=download-report]").await?;
+    d.screenshot(&dir.join("reports.png")).await?;
+    d.goto(format!("{}/reports?tab=schedules&new=schedule", app.url))
+        .await?;
+    wait_for(d, "[data-testid=schedule-editor]").await?;
+    d.find(By::Css("[data-testid=schedule-name]"))
+        .await?
+        .send_keys("Weekly criticals")
+        .await?;
+    d.screenshot(&dir.join("reports-schedule-editor.png"))
+        .await?;
+    d.find(By::Css("[data-testid=save-schedule]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(d, "[data-testid=schedule-row]").await?;
+    d.screenshot(&dir.join("reports-schedules.png")).await?;
+
     // Cold load in a fresh browser: navigation to first rows, and what went over the wire.
     browser.quit().await?;
     let cold = Browser::start().await?;
     let d = &cold.driver;
     let token = app.token("admin", ADMIN_PASSWORD).await?;
-    d.goto(format!("{}/favicon.ico", app.url)).await?;
+    // A same-origin page that is not the console (its storage is the console's).
+    d.goto(format!("{}/healthz", app.url)).await?;
     d.execute(
         &format!("sessionStorage.setItem('shipshape.token','{token}')"),
         vec![],

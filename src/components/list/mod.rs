@@ -59,6 +59,16 @@ fn FilterChips(
     }
 }
 
+/// The report a list's "Report on this filter" starts (findings of its records).
+fn report_template(entity: &str) -> Option<shipshape_model::report::Template> {
+    use shipshape_model::report::Template;
+    match entity {
+        "images" => Some(Template::ImageVulnerability),
+        "containers" => Some(Template::ContainerVulnerability),
+        _ => None,
+    }
+}
+
 pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
@@ -234,6 +244,11 @@ pub fn list_page(desc: &'static EntityDesc) -> impl IntoView {
                 </details>
                 <button type="button" class="btn" data-testid="export-csv" on:click=move |_| export(ExportFormat::Csv)>"Export CSV"</button>
                 <button type="button" class="btn" data-testid="export-json" on:click=move |_| export(ExportFormat::Json)>"Export JSON"</button>
+                {move || report_template(desc.entity).filter(|_| session.role().allows(shipshape_model::Role::Operator)).map(|t| view! {
+                    <a class="btn" data-testid="report-on-filter"
+                        title="A report (CSV or JSON, now or on a schedule) of this filter's findings"
+                        href=move || crate::pages::reports::new_report_url(t, &filter.get())>"Report on this filter"</a>
+                })}
                 <span class="muted" data-testid="export-status">{move || exporting.get()}</span>
                 {desc.actions.map(|action| action(Callback::new(move |_| loader.retry())))}
                 <span class="spacer"></span>

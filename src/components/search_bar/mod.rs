@@ -48,6 +48,10 @@ pub fn SearchBar(
     /// An example query for the placeholder (the entity's own by default).
     #[prop(optional)]
     example: Option<&'static str>,
+    /// Told the field's text as it is typed (before Enter runs it): a form that uses the
+    /// filter as it stands, such as a report's.
+    #[prop(optional)]
+    on_edit: Option<Callback<String>>,
 ) -> impl IntoView {
     let example = example.unwrap_or_else(|| default_example(entity));
     let api = use_api();
@@ -58,6 +62,9 @@ pub fn SearchBar(
     // What is in the field (follows `value` whenever the applied filter changes).
     let text = RwSignal::new(value.get_untracked());
     Effect::new(move |_| text.set(value.get()));
+    if let Some(on_edit) = on_edit {
+        Effect::new(move |_| on_edit.run(text.get()));
+    }
     // The caret, in characters.
     let cursor = RwSignal::new(0usize);
     let open = RwSignal::new(false);

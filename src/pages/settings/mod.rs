@@ -4,7 +4,7 @@
 //! show; and access: one's own account, service tokens, and (admins) users.
 
 mod access;
-mod form;
+pub(crate) mod form;
 mod keys;
 mod profiles;
 mod release;
