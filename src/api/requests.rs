@@ -268,60 +268,6 @@ fn segment(id: &str) -> String {
     shipshape_model::request::percent_encode(id)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn list_uses_the_api_parameter_names_and_asks_for_extensions() {
-        let r = list("images", "os:debian", "created:desc", 2, 50);
-        assert_eq!(
-            r.path_and_query(),
-            "/csapi/v1.3/images?filter=os%3Adebian&sort=created%3Adesc&pageNumber=2&pageSize=50&include=extensions"
-        );
-        assert!(list("images", "", "created:desc", 1, 50)
-            .query_value("filter")
-            .is_none());
-    }
-
-    #[test]
-    fn delete_sends_the_ids_as_json() {
-        let r = delete("sensors", "sensorIds", &["a".into(), "b".into()]);
-        assert_eq!(r.body.unwrap().encoded(), r#"{"sensorIds":["a","b"]}"#);
-    }
-
-    #[test]
-    fn searches_requests_speak_the_searches_api() {
-        use shipshape_model::searches::{NewRecentSearch, NewSavedSearch, SearchEntity};
-        assert_eq!(
-            searches(SearchEntity::Containers).path_and_query(),
-            "/csapi/v1.3/searches?entity=containers"
-        );
-        let recent = add_recent_search(&NewRecentSearch {
-            entity: SearchEntity::Images,
-            query: "size>1".into(),
-        });
-        assert_eq!(recent.path_and_query(), "/csapi/v1.3/searches/recent");
-        assert_eq!(
-            recent.body.unwrap().encoded(),
-            r#"{"entity":"images","query":"size>1"}"#
-        );
-        let saved = save_search(&NewSavedSearch {
-            entity: SearchEntity::Audit,
-            name: "Mine".into(),
-            query: "actor:admin".into(),
-        });
-        assert_eq!(saved.method, Method::Post);
-        assert_eq!(
-            saved.body.unwrap().encoded(),
-            r#"{"entity":"audit","name":"Mine","query":"actor:admin"}"#
-        );
-        let gone = delete_saved_search("a/b");
-        assert_eq!(gone.method, Method::Delete);
-        assert_eq!(gone.path_and_query(), "/csapi/v1.3/searches/saved/a%2Fb");
-    }
-}
-
 /// `GET /csapi/v1.3/activationKeys`: the keys sensors register with (never their secrets).
 pub fn activation_keys() -> RequestSpec {
     RequestSpec::get(format!("{BASE}/activationKeys"))
@@ -446,4 +392,58 @@ pub fn delete_schedule(id: &str) -> RequestSpec {
         Method::Delete,
         format!("{BASE}/reports/schedule/{}", segment(id)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_uses_the_api_parameter_names_and_asks_for_extensions() {
+        let r = list("images", "os:debian", "created:desc", 2, 50);
+        assert_eq!(
+            r.path_and_query(),
+            "/csapi/v1.3/images?filter=os%3Adebian&sort=created%3Adesc&pageNumber=2&pageSize=50&include=extensions"
+        );
+        assert!(list("images", "", "created:desc", 1, 50)
+            .query_value("filter")
+            .is_none());
+    }
+
+    #[test]
+    fn delete_sends_the_ids_as_json() {
+        let r = delete("sensors", "sensorIds", &["a".into(), "b".into()]);
+        assert_eq!(r.body.unwrap().encoded(), r#"{"sensorIds":["a","b"]}"#);
+    }
+
+    #[test]
+    fn searches_requests_speak_the_searches_api() {
+        use shipshape_model::searches::{NewRecentSearch, NewSavedSearch, SearchEntity};
+        assert_eq!(
+            searches(SearchEntity::Containers).path_and_query(),
+            "/csapi/v1.3/searches?entity=containers"
+        );
+        let recent = add_recent_search(&NewRecentSearch {
+            entity: SearchEntity::Images,
+            query: "size>1".into(),
+        });
+        assert_eq!(recent.path_and_query(), "/csapi/v1.3/searches/recent");
+        assert_eq!(
+            recent.body.unwrap().encoded(),
+            r#"{"entity":"images","query":"size>1"}"#
+        );
+        let saved = save_search(&NewSavedSearch {
+            entity: SearchEntity::Audit,
+            name: "Mine".into(),
+            query: "actor:admin".into(),
+        });
+        assert_eq!(saved.method, Method::Post);
+        assert_eq!(
+            saved.body.unwrap().encoded(),
+            r#"{"entity":"audit","name":"Mine","query":"actor:admin"}"#
+        );
+        let gone = delete_saved_search("a/b");
+        assert_eq!(gone.method, Method::Delete);
+        assert_eq!(gone.path_and_query(), "/csapi/v1.3/searches/saved/a%2Fb");
+    }
 }
