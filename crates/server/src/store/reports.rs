@@ -305,9 +305,19 @@ impl Store {
     }
 
     /// A failed attempt: its chunks deleted, the reason kept; FAILED when `last`, else QUEUED
-    /// for the retry.
-    pub async fn report_failed(&self, uuid: &str, reason: &str, last: bool) -> sqlx::Result<()> {
+    /// for the retry. False (nothing changed) when the job is no longer this process's: the
+    /// chunks are then another run's, which must not lose them.
+    pub async fn report_failed(
+        &self,
+        uuid: &str,
+        job_id: &str,
+        reason: &str,
+        last: bool,
+    ) -> sqlx::Result<bool> {
         let mut tx = self.write_tx().await?;
+        if !self.still_ours(&mut tx, job_id).await? {
+            return Ok(false);
+        }
         Sql::new("DELETE FROM report_chunks WHERE report_uuid = ?")
             .bind(uuid)
             .execute(Exec::from(&mut tx))
@@ -318,7 +328,8 @@ impl Store {
             .bind(uuid)
             .execute(Exec::from(&mut tx))
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The chunk `seq` of a generated report's file (downloads read one at a time).

@@ -360,3 +360,169 @@ async fn two_servers_asked_to_purge_at_once_purge_once() {
     assert_eq!(purged, doomed, "runs {ids:?}");
     assert_eq!(api.count(&base_b, "").await, before - doomed);
 }
+
+impl Api {
+    async fn post_report(&self, base: &str, body: J) -> String {
+        let res = self
+            .client
+            .post(format!("{base}/csapi/v1.3/reports"))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        res.json().await.unwrap()
+    }
+
+    /// The report as the list shows it, with its row count and size.
+    async fn report(&self, base: &str, uuid: &str) -> J {
+        let (status, list) = self
+            .get(&format!(
+                "{base}/csapi/v1.3/reports?include=extensions&pageSize=1000"
+            ))
+            .await;
+        assert_eq!(status, 200, "{list}");
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reportUuid"] == uuid)
+            .cloned()
+            .unwrap_or_else(|| panic!("report {uuid} not listed: {list}"))
+    }
+
+    /// `GET …/download`: its status and body.
+    async fn download(&self, base: &str, uuid: &str) -> (u16, Vec<u8>) {
+        let res = self
+            .client
+            .get(format!("{base}/csapi/v1.3/reports/{uuid}/download"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.bytes().await.unwrap().to_vec())
+    }
+
+    /// Every finding of the fleet, as the API counts them.
+    async fn findings(&self, base: &str) -> u64 {
+        let (status, v) = self
+            .get(&format!(
+                "{base}/csapi/v1.3/vulnerabilities/aggregate?groupBy=severity"
+            ))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v["total"].as_u64().unwrap()
+    }
+}
+
+/// A download refused because the file is not whole yet: 409, saying so.
+fn assert_not_ready(status: u16, body: &[u8], when: &str) {
+    let text = String::from_utf8_lossy(body);
+    assert_eq!(status, 409, "{when}: {text}");
+    assert!(
+        text.contains("download it once it is GENERATED"),
+        "{when}: {text}"
+    );
+}
+
+/// Issue 13: a report's server killed (SIGKILL) in the middle of its file. The chunks the
+/// killed run wrote are in the database, yet no half file is ever downloadable: the download
+/// answers 409 until the report is GENERATED. The restarted server takes the job over and
+/// writes the file again from its start, so it parses with exactly one row per finding of the
+/// fleet, none twice from the chunks written before the kill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_killed_mid_file_is_written_again_whole_and_never_downloadable_half_done() {
+    let db = TestDb::new().await.unwrap();
+    // About 67,000 findings: a file of some 8 chunks, a few seconds of work in a debug build.
+    seed_db(&db.url, "4");
+    let store = Store::open(&db.url).await.unwrap();
+    let chunks = |uuid: String| {
+        let store = store.clone();
+        async move {
+            Sql::new("SELECT count(*) FROM report_chunks WHERE report_uuid = ?")
+                .bind(uuid)
+                .scalar::<i64>(store.db())
+                .await
+                .unwrap()
+        }
+    };
+    let (a, base_a) = start(&db.url);
+    let api = Api::new(&base_a).await;
+    let findings = api.findings(&base_a).await;
+    let uuid = api
+        .post_report(
+            &base_a,
+            serde_json::json!({"name": "All findings", "templateName": "CS_IMAGE_VULNERABILITY",
+                               "displayColumns": ["sha", "qid", "severity", "title"]}),
+        )
+        .await;
+    let t = Instant::now();
+    loop {
+        let report = api.report(&base_a, &uuid).await;
+        assert!(
+            report["status"] == "QUEUED" || report["status"] == "RUNNING",
+            "the report ended before it could be killed: {report}"
+        );
+        let (status, body) = api.download(&base_a, &uuid).await;
+        assert_not_ready(status, &body, "while the first run writes");
+        if chunks(uuid.clone()).await >= 2 {
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(120), "{report}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    kill_9(a);
+    let written = chunks(uuid.clone()).await;
+    eprintln!(
+        "killed the server {:?} into the report, {written} chunks written",
+        t.elapsed()
+    );
+    assert!(written >= 2);
+
+    let (_b, base_b) = start(&db.url);
+    let (status, body) = api.download(&base_b, &uuid).await;
+    assert_not_ready(status, &body, "after the kill, before the take-over");
+    let t = Instant::now();
+    let file = loop {
+        let (status, body) = api.download(&base_b, &uuid).await;
+        if status == 200 {
+            break body;
+        }
+        assert_not_ready(status, &body, "while the restarted server writes");
+        assert!(
+            t.elapsed() < Duration::from_secs(300),
+            "{}",
+            api.report(&base_b, &uuid).await
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    eprintln!(
+        "the restarted server finished the report in {:?}",
+        t.elapsed()
+    );
+    let report = api.report(&base_b, &uuid).await;
+    assert_eq!(report["status"], "GENERATED", "{report}");
+
+    let mut csv = csv::Reader::from_reader(&file[..]);
+    assert_eq!(
+        csv.headers().unwrap(),
+        vec!["sha", "qid", "severity", "title"]
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rows = 0u64;
+    for record in csv.records() {
+        let record = record.expect("a well-formed CSV row");
+        assert_eq!(record.len(), 4, "{record:?}");
+        assert!(
+            seen.insert((record[0].to_string(), record[1].to_string())),
+            "row {rows} repeats an earlier one: {record:?}"
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, findings, "one row per finding of the fleet");
+    assert_eq!(report["rows"].as_u64(), Some(rows), "{report}");
+    assert_eq!(report["size"].as_u64(), Some(file.len() as u64), "{report}");
+    store.close().await;
+}
