@@ -140,6 +140,10 @@ pub struct ReportFilter {
     pub name_contains: Option<String>,
     pub status: Option<ReportStatus>,
     pub template: Option<Template>,
+    /// Created at or after (epoch ms).
+    pub created_from: Option<i64>,
+    /// Created at or before (epoch ms).
+    pub created_to: Option<i64>,
 }
 
 impl ReportFilter {
@@ -154,6 +158,12 @@ impl ReportFilter {
         }
         if let Some(t) = self.template {
             sql.push(" AND template = ").push_bind(t.as_str());
+        }
+        if let Some(from) = self.created_from {
+            sql.push(" AND created >= ").push_bind(from);
+        }
+        if let Some(to) = self.created_to {
+            sql.push(" AND created <= ").push_bind(to);
         }
     }
 }
