@@ -11,9 +11,9 @@ use anyhow::{bail, Context, Result};
 use std::process::Command;
 use std::time::Instant;
 
-const PASSWORD: &str = "bench-password-1";
+pub(crate) const PASSWORD: &str = "bench-password-1";
 
-fn curl(args: &[&str]) -> Result<String> {
+pub(crate) fn curl(args: &[&str]) -> Result<String> {
     let out = Command::new("curl")
         .args(["-sS", "--fail-with-body"])
         .args(args)
@@ -145,6 +145,10 @@ pub fn bench(args: &[String]) -> Result<()> {
     // Only the sensor API: registration, check-in latency of 10,000 sensors, report ingestion.
     if args.iter().any(|a| a == "--sensors") {
         return sensors(&engine);
+    }
+    // Only a report of every finding of a fleet of about 1,000,000.
+    if args.iter().any(|a| a == "--reports") {
+        return crate::bench_reports::reports(&engine);
     }
     tools::ensure_wrk()?;
     step("Building the server (optimised) and the QQL micro-benchmark");

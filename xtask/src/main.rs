@@ -2,6 +2,7 @@
 //! missing), builds the console and the server, and runs them, the tests or the benchmarks.
 
 mod bench;
+mod bench_reports;
 mod contract;
 mod postgres;
 mod server;
@@ -24,7 +25,7 @@ fn main() -> Result<()> {
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
             println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, component and browser tests");
-            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only] [--sensors]");
+            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only] [--sensors] [--reports]");
             println!("                                                      seed 1,000,000 containers and measure the API under load");
             Ok(())
         }

@@ -38,6 +38,18 @@ impl DateValue {
             DateValue::Now { offset_ms } => now_ms.saturating_add(offset_ms),
         }
     }
+
+    /// Reads a date written as in a query (epoch ms, ISO-8601, `now-7d`), for a filter that is
+    /// not QQL over an entity but takes its dates the same way (the reports list's
+    /// `createdAt`). The error is why it is not a date, as a sentence fragment.
+    pub fn parse(s: &str) -> Result<DateValue, String> {
+        parse_date(s).map_err(|e| match e {
+            DateError::NotADate => {
+                "write epoch milliseconds, 2024-05-01, 2024-05-01T12:30Z or now-7d".into()
+            }
+            DateError::Invalid(reason) => reason,
+        })
+    }
 }
 
 /// Why a word is not a date.

@@ -45,7 +45,9 @@ pub async fn run(store: &Store, job: &JobRow, lost: &AtomicBool) -> Result<Outco
                 let last = report.attempts + 1 >= ATTEMPTS;
                 let reason = format!("The report could not be generated: {e}");
                 tracing::warn!(report = %uuid, error = %e, last, "report generation failed");
-                store.report_failed(&uuid, &reason, last).await?;
+                if !store.report_failed(&uuid, &job.id, &reason, last).await? {
+                    return Ok(Outcome::Lost);
+                }
                 if last {
                     return Err(JobError::Unresumable(reason));
                 }

@@ -11,7 +11,7 @@ use super::deletion::{JobError, Outcome};
 use crate::store::jobs::JobRow;
 use crate::store::retention::{self, RetentionStart, RunState};
 use crate::store::Store;
-use shipshape_model::retention::KINDS;
+use shipshape_model::retention::{Kind, KINDS};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -78,6 +78,15 @@ pub async fn run(store: &Store, job: &JobRow, lost: &AtomicBool) -> Result<Outco
                 retention::purge_batch(&mut tx, &state, kind, &ids).await?,
                 last,
             ),
+            None if kind == Kind::Reports => {
+                match retention::expire_reports_batch(&mut tx, &state).await? {
+                    0 => {
+                        state.phase += 1;
+                        (0, 0)
+                    }
+                    n => (n, 0),
+                }
+            }
             // This kind is done: the next one starts from the first row.
             None => {
                 state.phase += 1;

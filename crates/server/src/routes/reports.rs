@@ -79,7 +79,7 @@ pub async fn create_report(
 }
 
 #[utoipa::path(get, path = "/reports", tag = "reports",
-    params(("filter" = Option<String>, Query, description = "report.name:…, status:…, templateName:… joined by and"),
+    params(("filter" = Option<String>, Query, description = "report.name:…, status:…, templateName:…, createdAt>…/>=/</<=/=/:[lo .. hi] (epoch ms, ISO-8601 or now-7d) joined by and"),
            ("pageNumber" = Option<u32>, Query, minimum = 1, maximum = 1000000),
            ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 1000),
            ("sort" = Option<String>, Query, description = "createdAt:desc (default), createdAt:asc, status:desc, status:asc, reportName:asc, reportName:desc"),
@@ -129,8 +129,10 @@ fn param(name: &str, why: String) -> ApiError {
     )
 }
 
-/// The reports list's filter: clauses `report.name:…` (contains), `status:…` and
-/// `templateName:…` joined by `and`.
+/// The reports list's filter: clauses `report.name:…` (contains), `status:…`,
+/// `templateName:…` and `createdAt` compared with a date (`>`, `>=`, `<`, `<=`, `=` or `:`, or
+/// `:[lo .. hi]` inclusive; dates written as QQL writes them: epoch ms, ISO-8601, `now-7d`),
+/// joined by `and`.
 fn report_filter(text: &str) -> Result<ReportFilter, ApiError> {
     let mut f = ReportFilter::default();
     let text = text.trim();
@@ -139,11 +141,27 @@ fn report_filter(text: &str) -> Result<ReportFilter, ApiError> {
     }
     let bad = |why: String| param("filter", format!("'{text}' {why}"));
     for clause in split_and(text) {
-        let (token, value) = clause
-            .split_once(':')
+        let at = clause
+            .find([':', '=', '<', '>'])
             .ok_or_else(|| bad(format!("has '{clause}', which is not token:value.")))?;
+        let (token, rest) = (clause[..at].trim(), &clause[at..]);
+        if matches!(token, "createdAt" | "report.createdAt") {
+            let (from, to) = created_bounds(rest)
+                .map_err(|why| bad(format!("has createdAt '{}': {why}.", rest.trim())))?;
+            f.created_from = f.created_from.max(from);
+            f.created_to = match (f.created_to, to) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            continue;
+        }
+        let Some(value) = rest.strip_prefix(':') else {
+            return Err(bad(format!(
+                "compares '{token}': only createdAt takes >, >=, <, <= and =; write {token}:value."
+            )));
+        };
         let value = value.trim().trim_matches('"').trim_matches('*');
-        match token.trim() {
+        match token {
             "report.name" | "reportName" => f.name_contains = Some(value.to_string()),
             "status" => {
                 f.status = Some(ReportStatus::parse(&value.to_uppercase()).ok_or_else(|| {
@@ -160,12 +178,54 @@ fn report_filter(text: &str) -> Result<ReportFilter, ApiError> {
             }
             other => {
                 return Err(bad(format!(
-                    "names '{other}': the reports list filters on report.name, status and templateName."
+                    "names '{other}': the reports list filters on report.name, status, templateName and createdAt."
                 )))
             }
         }
     }
     Ok(f)
+}
+
+/// `createdAt`'s operator and value (`>= 2026-01-01`, `:[now-7d .. now]`) as inclusive bounds
+/// in epoch ms, relative dates taken from now; or why not.
+fn created_bounds(rest: &str) -> Result<(Option<i64>, Option<i64>), String> {
+    let now = crate::store::now_ms();
+    let date = |v: &str| -> Result<i64, String> {
+        let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+        if v.is_empty() {
+            return Err("a date is missing".into());
+        }
+        shipshape_qql::DateValue::parse(v)
+            .map(|d| d.resolve(now))
+            .map_err(|why| format!("'{v}' is not a date: {why}"))
+    };
+    let (op, value) = ["<=", ">=", "<", ">", "=", ":"]
+        .into_iter()
+        .find_map(|op| rest.strip_prefix(op).map(|v| (op, v.trim())))
+        .ok_or("use >, >=, <, <=, = or :")?;
+    if op == ":" && value.starts_with('[') {
+        let inner = value
+            .strip_prefix('[')
+            .and_then(|v| v.strip_suffix(']'))
+            .ok_or("a range is written [lo .. hi]")?;
+        let (lo, hi) = inner
+            .split_once("...")
+            .or_else(|| inner.split_once(".."))
+            .ok_or("a range is written [lo .. hi]")?;
+        let (lo, hi) = (date(lo)?, date(hi)?);
+        if lo > hi {
+            return Err("the range is empty: its start is after its end".into());
+        }
+        return Ok((Some(lo), Some(hi)));
+    }
+    let at = date(value)?;
+    Ok(match op {
+        ">" => (Some(at.saturating_add(1)), None),
+        ">=" => (Some(at), None),
+        "<" => (None, Some(at.saturating_sub(1))),
+        "<=" => (None, Some(at)),
+        _ => (Some(at), Some(at)),
+    })
 }
 
 /// Clauses joined by `and` (any case), outside quotes.

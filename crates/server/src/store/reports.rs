@@ -140,6 +140,10 @@ pub struct ReportFilter {
     pub name_contains: Option<String>,
     pub status: Option<ReportStatus>,
     pub template: Option<Template>,
+    /// Created at or after (epoch ms).
+    pub created_from: Option<i64>,
+    /// Created at or before (epoch ms).
+    pub created_to: Option<i64>,
 }
 
 impl ReportFilter {
@@ -154,6 +158,12 @@ impl ReportFilter {
         }
         if let Some(t) = self.template {
             sql.push(" AND template = ").push_bind(t.as_str());
+        }
+        if let Some(from) = self.created_from {
+            sql.push(" AND created >= ").push_bind(from);
+        }
+        if let Some(to) = self.created_to {
+            sql.push(" AND created <= ").push_bind(to);
         }
     }
 }
@@ -305,9 +315,19 @@ impl Store {
     }
 
     /// A failed attempt: its chunks deleted, the reason kept; FAILED when `last`, else QUEUED
-    /// for the retry.
-    pub async fn report_failed(&self, uuid: &str, reason: &str, last: bool) -> sqlx::Result<()> {
+    /// for the retry. False (nothing changed) when the job is no longer this process's: the
+    /// chunks are then another run's, which must not lose them.
+    pub async fn report_failed(
+        &self,
+        uuid: &str,
+        job_id: &str,
+        reason: &str,
+        last: bool,
+    ) -> sqlx::Result<bool> {
         let mut tx = self.write_tx().await?;
+        if !self.still_ours(&mut tx, job_id).await? {
+            return Ok(false);
+        }
         Sql::new("DELETE FROM report_chunks WHERE report_uuid = ?")
             .bind(uuid)
             .execute(Exec::from(&mut tx))
@@ -318,7 +338,8 @@ impl Store {
             .bind(uuid)
             .execute(Exec::from(&mut tx))
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The chunk `seq` of a generated report's file (downloads read one at a time).
@@ -337,24 +358,21 @@ impl Store {
         )
     }
 
-    /// Reports whose time is up: EXPIRED, their files deleted. How many.
+    /// Reports whose time is up: EXPIRED, their files deleted, a few reports per transaction
+    /// (a file may be many chunks). How many. The sweep calls this every few seconds, so a
+    /// report expires when its `expireAfter` says whatever the retention policy; the retention
+    /// run does the same for its `reports` rule (`store::retention`), counted in its history.
     pub async fn expire_reports(&self, now: i64) -> sqlx::Result<u64> {
-        let mut tx = self.write_tx().await?;
-        Sql::new(
-            "DELETE FROM report_chunks WHERE report_uuid IN \
-             (SELECT uuid FROM reports WHERE expires <= ? AND status <> 'EXPIRED')",
-        )
-        .bind(now)
-        .execute(Exec::from(&mut tx))
-        .await?;
-        let n = Sql::new(
-            "UPDATE reports SET status = 'EXPIRED' WHERE expires <= ? AND status <> 'EXPIRED'",
-        )
-        .bind(now)
-        .execute(Exec::from(&mut tx))
-        .await?;
-        tx.commit().await?;
-        Ok(n)
+        let mut total = 0;
+        loop {
+            let mut tx = self.write_tx().await?;
+            let n = expire_some(&mut tx, &expired(now), EXPIRE_BATCH).await?;
+            tx.commit().await?;
+            total += n;
+            if n < EXPIRE_BATCH as u64 {
+                return Ok(total);
+            }
+        }
     }
 
     /// Inside `tx`: shows life on the job and says whether it is still this process's.
@@ -369,6 +387,36 @@ impl Store {
         .await?;
         Ok(n == 1)
     }
+}
+
+/// Reports expired per transaction.
+pub(super) const EXPIRE_BATCH: i64 = 20;
+
+/// The reports whose time is up at `now` and whose file is still kept (on `reports`, no alias).
+pub(super) fn expired(now: i64) -> Sql {
+    Sql::new("expires <= ? AND status <> 'EXPIRED'").bind(now)
+}
+
+/// Inside `tx`: up to `limit` of the reports `cond` selects made EXPIRED and their files
+/// deleted. How many.
+pub(super) async fn expire_some(
+    tx: &mut super::db::Tx,
+    cond: &Sql,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let mut sql = Sql::new("SELECT uuid FROM reports WHERE ");
+    sql.append(cond);
+    sql.push(" ORDER BY expires, uuid LIMIT ").push_bind(limit);
+    let uuids: Vec<String> = sql.scalars(Exec::from(&mut *tx)).await?;
+    if uuids.is_empty() {
+        return Ok(0);
+    }
+    let mut chunks = Sql::new("DELETE FROM report_chunks WHERE report_uuid IN (");
+    chunks.push_list(uuids.iter().map(String::as_str)).push(")");
+    chunks.execute(Exec::from(&mut *tx)).await?;
+    let mut status = Sql::new("UPDATE reports SET status = 'EXPIRED' WHERE uuid IN (");
+    status.push_list(uuids.iter().map(String::as_str)).push(")");
+    status.execute(Exec::from(&mut *tx)).await
 }
 
 /// Inside `tx`: chunk `seq` of a report's file.

@@ -74,7 +74,8 @@ pub fn selection(policy: &RetentionPolicy, kind: Kind, now: i64) -> Option<Sql> 
                     .bind(c),
             )
         }
-        // Reports are not stored by this server yet: nothing to purge.
+        // Report files go at their report's expiry (`expireAfter`), whatever their age.
+        Kind::Reports if r.reports.enabled => Some(super::reports::expired(now)),
         _ => None,
     }
 }
@@ -84,7 +85,7 @@ fn table(kind: Kind) -> Option<&'static str> {
         Kind::Sensors => Some("sensors"),
         Kind::Images => Some("images"),
         Kind::Containers => Some("containers"),
-        Kind::Reports => None,
+        Kind::Reports => Some("reports"),
     }
 }
 
@@ -231,6 +232,10 @@ impl Store {
         else {
             return Ok(Vec::new());
         };
+        if kind == Kind::Reports {
+            // No row ids: see `expire_reports_batch`.
+            return Ok(Vec::new());
+        }
         let mut sql = Sql::new(format!("SELECT id FROM {t} WHERE id > "));
         sql.push_bind(after).push(" AND ");
         sql.append(&cond);
@@ -249,6 +254,16 @@ pub enum RetentionStart {
     AlreadyDone,
 }
 
+/// Inside a batch's transaction: the next few reports the rule selects made EXPIRED, their
+/// files deleted; how many (0: the kind is done). Reports have no row id to walk from, and
+/// need none: an expired report leaves the selection, so each batch takes the first ones left.
+pub async fn expire_reports_batch(tx: &mut Tx, state: &RunState) -> sqlx::Result<u64> {
+    match selection(&state.policy, Kind::Reports, state.now_ms) {
+        Some(cond) => super::reports::expire_some(tx, &cond, super::reports::EXPIRE_BATCH).await,
+        None => Ok(0),
+    }
+}
+
 /// Inside a batch's transaction: deletes those of `ids` the rule still selects (a container
 /// that started meanwhile, or an image a new container uses, is left alone). How many went.
 pub async fn purge_batch(
@@ -260,7 +275,7 @@ pub async fn purge_batch(
     let (Some(cond), Some(t)) = (selection(&state.policy, kind, state.now_ms), table(kind)) else {
         return Ok(0);
     };
-    if ids.is_empty() {
+    if ids.is_empty() || kind == Kind::Reports {
         return Ok(0);
     }
     let mut sql = Sql::new(format!("SELECT id FROM {t} WHERE id IN ("));

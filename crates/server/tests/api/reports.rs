@@ -851,3 +851,117 @@ async fn bad_schedules_get_a_400_naming_the_field() {
     assert_error(res, 404).await;
     assert_eq!(app.scalar("SELECT count(*) FROM report_schedules").await, 0);
 }
+
+/// `GET /reports?filter=createdAt…` compares the report's creation time with a date written
+/// as QQL writes dates (ISO-8601, epoch ms, `now-1d`), with `>`, `>=`, `<`, `<=`, `=` and an
+/// inclusive `[lo .. hi]`, alone or with the other clauses; the answer is compared with the
+/// same question asked of the known creation times. A value that is not a date, an empty range
+/// or a comparison on another field gets a 400 naming the filter and saying what is wrong.
+#[tokio::test]
+async fn the_reports_list_filters_on_created_at_like_qql_dates() {
+    let app = spawn_with(Options {
+        seed: false,
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin_token().await;
+    const NEW_YEAR: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+    const MARCH: i64 = 1_772_323_200_000; // 2026-03-01T00:00:00Z
+    let now = shipshape_server::store::now_ms();
+    let mut made = Vec::new();
+    for (name, created) in [
+        ("a", Some(NEW_YEAR - 1)),
+        ("b", Some(NEW_YEAR)),
+        ("c", Some(MARCH)),
+        ("d", None),
+    ] {
+        let res = create(
+            &app,
+            &admin,
+            json!({"name": name, "templateName": "CS_Images"}),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+        let uuid: String = res.json().await.unwrap();
+        let created = match created {
+            Some(ms) => {
+                app.exec(&format!(
+                    "UPDATE reports SET created = {ms} WHERE uuid = '{uuid}'"
+                ))
+                .await;
+                ms
+            }
+            None => {
+                app.scalar(&format!(
+                    "SELECT created FROM reports WHERE uuid = '{uuid}'"
+                ))
+                .await
+            }
+        };
+        made.push((uuid, name, created));
+    }
+    type Wanted = fn(&str, i64, i64) -> bool;
+    let cases: [(&str, Wanted); 10] = [
+        ("createdAt>2026-01-01", |_, c, _| c > NEW_YEAR),
+        ("createdAt>=2026-01-01", |_, c, _| c >= NEW_YEAR),
+        ("createdAt<2026-01-01", |_, c, _| c < NEW_YEAR),
+        ("createdAt <= 2026-01-01T00:00:00Z", |_, c, _| c <= NEW_YEAR),
+        ("createdAt=1767225600000", |_, c, _| c == NEW_YEAR),
+        ("createdAt:[2026-01-01 .. 2026-03-01]", |_, c, _| {
+            (NEW_YEAR..=MARCH).contains(&c)
+        }),
+        ("createdAt>now-1d", |_, c, now| c > now - 86_400_000),
+        ("createdAt>2025-12-01 and createdAt<now-1d", |_, c, now| {
+            c > 1_764_547_200_000 && c < now - 86_400_000
+        }),
+        ("report.name:c and createdAt>=2026-03-01", |n, c, _| {
+            n == "c" && c >= MARCH
+        }),
+        (
+            "createdAt>2026-03-01 and templateName:CS_Images",
+            |_, c, _| c > MARCH,
+        ),
+    ];
+    for (filter, wanted) in cases {
+        let list = app
+            .get_json(
+                &admin,
+                &format!("/csapi/v1.3/reports?pageSize=100&filter={}", enc(filter)),
+            )
+            .await;
+        let got: BTreeSet<String> = list["data"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{filter}: {list}"))
+            .iter()
+            .map(|r| r["reportName"].as_str().unwrap().to_string())
+            .collect();
+        let expected: BTreeSet<String> = made
+            .iter()
+            .filter(|(_, n, c)| wanted(n, *c, now))
+            .map(|(_, n, _)| n.to_string())
+            .collect();
+        assert_eq!(got, expected, "{filter}");
+        assert_eq!(list["count"], expected.len(), "{filter}");
+    }
+    for (filter, names) in [
+        ("createdAt>yesterday", "createdAt"),
+        ("createdAt>2026-02-30", "day 30 does not exist"),
+        ("createdAt:[2026-03-01 .. 2026-01-01]", "createdAt"),
+        ("createdAt>", "a date is missing"),
+        ("createdAt:[2026-01-01 ..]", "createdAt"),
+        ("status>GENERATED", "only createdAt takes"),
+    ] {
+        let v = assert_error(
+            app.get(
+                &admin,
+                &format!("/csapi/v1.3/reports?filter={}", enc(filter)),
+            )
+            .await,
+            400,
+        )
+        .await;
+        assert_eq!(v["details"][0]["field"], "filter", "{filter}: {v}");
+        let why = v["details"][0]["message"].as_str().unwrap();
+        assert!(why.contains(names), "{filter}: {why}");
+    }
+}

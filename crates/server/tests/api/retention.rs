@@ -733,3 +733,95 @@ async fn a_release_written_by_hand_is_in_step_once_a_server_starts_and_reads_nev
         .unwrap();
     assert_eq!(app.scalar(writes).await, again);
 }
+
+/// Issue 13: report files are "purged at expiry by the retention job". A run with the reports
+/// rule on expires every report whose time is up (the preview counts them first, the run's
+/// history says how many went): the list says EXPIRED, the download answers 404 and the file's
+/// chunks are gone, while a report not yet due keeps its file. With the rule off the run leaves
+/// them alone.
+#[tokio::test]
+async fn the_retention_run_expires_reports_whose_time_is_up() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let body = json!({"name": "Inventory", "templateName": "CS_Images", "displayColumns": []});
+    let due = crate::reports::generated(&app, &admin, body.clone()).await;
+    let kept = crate::reports::generated(&app, &admin, body).await;
+    app.exec(&format!(
+        "UPDATE reports SET expires = {} WHERE uuid = '{due}'",
+        now_ms() - 1
+    ))
+    .await;
+    let reports_only = |on: bool| {
+        json!({ "enabled": true, "rules": {
+            "sensors": { "enabled": false, "days": 1 },
+            "containers": { "enabled": false, "days": 1, "states": ["DELETED"] },
+            "images": { "enabled": false, "days": 1 },
+            "reports": { "enabled": on } } })
+    };
+    async fn run(app: &TestApp, admin: &str) -> J {
+        let res = post(app, admin, &format!("{POLICY}/run"), None).await;
+        assert_eq!(res.status(), 202);
+        let id = res.json::<J>().await.unwrap()["jobId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let job = app.wait_job(admin, &id).await;
+        assert_eq!(job["status"], "COMPLETED", "{job}");
+        job
+    }
+    let status = |uuid: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let list = app.get_json(&admin, "/csapi/v1.3/reports").await;
+            list["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["reportUuid"] == uuid.as_str())
+                .map(|r| r["status"].as_str().unwrap().to_string())
+                .unwrap()
+        }
+    };
+    let download = |uuid: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.get(&admin, &format!("/csapi/v1.3/reports/{uuid}/download"))
+                .await
+        }
+    };
+
+    save(&app, &admin, &reports_only(false)).await;
+    let job = run(&app, &admin).await;
+    assert_eq!(job["retention"]["deleted"]["reports"], 0, "{job}");
+    assert_eq!(status(due.clone()).await, "GENERATED");
+    assert_eq!(download(due.clone()).await.status(), 200);
+
+    save(&app, &admin, &reports_only(true)).await;
+    let preview = post(&app, &admin, &format!("{POLICY}/preview"), None)
+        .await
+        .json::<J>()
+        .await
+        .unwrap();
+    assert_eq!(
+        preview,
+        json!({"sensors": 0, "containers": 0, "images": 0, "reports": 1})
+    );
+    let job = run(&app, &admin).await;
+    assert_eq!(job["retention"]["deleted"]["reports"], 1, "{job}");
+    assert_eq!(job["deleted"], 1, "{job}");
+    assert_eq!(status(due.clone()).await, "EXPIRED");
+    let v = assert_error(download(due.clone()).await, 404).await;
+    assert!(v["message"].as_str().unwrap().contains("expired"), "{v}");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM report_chunks WHERE report_uuid = '{due}'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(status(kept.clone()).await, "GENERATED");
+    assert_eq!(download(kept.clone()).await.status(), 200);
+    // Expired once: the next run finds nothing more.
+    let job = run(&app, &admin).await;
+    assert_eq!(job["retention"]["deleted"]["reports"], 0, "{job}");
+}
