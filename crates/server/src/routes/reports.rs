@@ -587,6 +587,20 @@ pub async fn run_schedule(
     Ok((StatusCode::CREATED, json(&uuid)).into_response())
 }
 
+/// `templateName`: one of the templates, as the document lists them.
+pub struct TemplateName;
+
+impl utoipa::PartialSchema for TemplateName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Template::ALL.map(Template::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TemplateName {}
+
 /// `{"count"}`: the rows a report would have.
 #[derive(Serialize, ToSchema)]
 pub struct RowCount {
@@ -594,7 +608,7 @@ pub struct RowCount {
 }
 
 #[utoipa::path(get, path = "/reports/count", tag = "reports",
-    params(("templateName" = String, Query, description = "CS_IMAGE_VULNERABILITY, CS_CONTAINER_VULNERABILITY, CS_IMAGE_SECRETS, CS_IMAGE_MALWARE, CS_Images or CS_Containers"),
+    params(("templateName" = inline(TemplateName), Query, description = "The report's template"),
            ("filter" = Option<String>, Query, description = "QQL over images (containers for the container templates)")),
     responses((status = 200, body = RowCount, description = "Extension: how many rows a report of the template over the filter would have now (findings for the finding templates)"),
               (status = 400, body = shipshape_model::ErrorBody)),
