@@ -75,6 +75,14 @@ impl ApiError {
     pub fn is_aborted(&self) -> bool {
         matches!(self, ApiError::Aborted)
     }
+
+    /// What the server said, without the status code `Display` adds; other errors as text.
+    pub fn said(&self) -> String {
+        match self {
+            ApiError::Server { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -104,5 +112,19 @@ mod tests {
             ApiError::from_response(401, "{}"),
             ApiError::Unauthorized(_)
         ));
+    }
+
+    #[test]
+    fn said_keeps_the_servers_words_without_its_code() {
+        let refused = ApiError::Server {
+            status: 409,
+            code: "CONFLICT".into(),
+            message: "User ada exists.".into(),
+            details: Vec::new(),
+            span: None,
+        };
+        assert_eq!(refused.said(), "User ada exists.");
+        let down = ApiError::Network("connection refused".into());
+        assert_eq!(down.said(), down.to_string());
     }
 }

@@ -2,7 +2,7 @@
 //! the profile's ids and these added, `If-Match` its version). The profile then claims them,
 //! and being the latest assigned, wins them from any other.
 
-use crate::api::{requests, use_api, ApiError};
+use crate::api::{requests, use_api};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shipshape_model::profile::SensorProfile;
@@ -57,10 +57,7 @@ pub fn AssignProfile(
                     ))));
                     on_done.run(());
                 }
-                Err(e) => message.set(Some(Err(match e {
-                    ApiError::Server { message, .. } => message,
-                    e => e.to_string(),
-                }))),
+                Err(e) => message.set(Some(Err(e.said()))),
             }
         });
     };

@@ -2,7 +2,7 @@
 //! malware JSON report from a file, sent to `POST /csapi/v1.3/images/import` (the request is on
 //! show once a file is chosen); the outcome links to the image.
 
-use crate::api::{requests, use_api, ApiError};
+use crate::api::{requests, use_api};
 use crate::components::api_panel::ApiPanel;
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -72,8 +72,7 @@ fn ImportReport(on_done: Callback<()>) -> impl IntoView {
                     outcome.set(Outcome::Done(done));
                     on_done.run(());
                 }
-                Err(ApiError::Server { message, .. }) => outcome.set(Outcome::Failed(message)),
-                Err(e) => outcome.set(Outcome::Failed(e.to_string())),
+                Err(e) => outcome.set(Outcome::Failed(e.said())),
             }
         });
     };

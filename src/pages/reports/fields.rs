@@ -28,6 +28,11 @@ pub fn template_name_label(name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// The template's default columns, as the chooser holds them.
+pub fn default_columns(t: Template) -> Vec<String> {
+    t.default_columns().iter().map(|c| c.to_string()).collect()
+}
+
 /// What one row of the template is.
 fn row_noun(t: Template) -> &'static str {
     match t {
@@ -108,11 +113,8 @@ pub fn FilterField(template: RwSignal<Template>, filter: RwSignal<String>) -> im
                     count.try_set(Count::Rows(r.count));
                 }
                 Err(ApiError::Aborted) => {}
-                Err(ApiError::Server { message, .. }) => {
-                    count.try_set(Count::Refused(message));
-                }
                 Err(e) => {
-                    count.try_set(Count::Refused(e.to_string()));
+                    count.try_set(Count::Refused(e.said()));
                 }
             }
         });
@@ -159,14 +161,16 @@ pub fn FilterField(template: RwSignal<Template>, filter: RwSignal<String>) -> im
 /// ticked to begin with.
 #[component]
 pub fn ColumnsField(template: RwSignal<Template>, columns: RwSignal<Vec<String>>) -> impl IntoView {
-    let defaults = move || {
-        template
-            .get_untracked()
-            .default_columns()
-            .iter()
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-    };
+    // Another template starts from its own defaults (the columns differ); the columns it was
+    // opened with (a schedule's own) stay until then.
+    Effect::new(move |prev: Option<Template>| {
+        let t = template.get();
+        if prev.is_some_and(|p| p != t) {
+            columns.set(default_columns(t));
+        }
+        t
+    });
+    let defaults = move || default_columns(template.get_untracked());
     let all = move || {
         template
             .get_untracked()

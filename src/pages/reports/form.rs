@@ -1,7 +1,7 @@
 //! "New report": a report on demand, generated in the background and listed at once.
 
-use super::fields::{ColumnsField, FileFields, FilterField, TemplatePicker};
-use crate::api::{requests, use_api, ApiError};
+use super::fields::{default_columns, ColumnsField, FileFields, FilterField, TemplatePicker};
+use crate::api::{requests, use_api};
 use crate::components::api_panel::{ApiPanel, ApiToggle};
 use crate::pages::settings::form::problem_for as problem;
 use leptos::prelude::*;
@@ -10,11 +10,6 @@ use shipshape_model::report::{
     Compression, FileFormat, ReportRequest, Template, DEFAULT_EXPIRE_AFTER_DAYS, MAX_DESCRIPTION,
 };
 use shipshape_model::FieldProblem;
-
-/// The template's default columns, as the chooser holds them.
-pub fn default_columns(t: Template) -> Vec<String> {
-    t.default_columns().iter().map(|c| c.to_string()).collect()
-}
 
 /// A name for a report nobody named yet: what it lists and over what.
 fn suggested_name(t: Template, filter: &str) -> String {
@@ -48,14 +43,6 @@ pub fn NewReport(
     let failed = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let open = RwSignal::new(false);
-    // A new template starts from its own defaults (the columns differ).
-    Effect::new(move |prev: Option<Template>| {
-        let t = template.get();
-        if prev.is_some_and(|p| p != t) {
-            columns.set(default_columns(t));
-        }
-        t
-    });
     let request = move || ReportRequest {
         name: name.get().trim().to_string(),
         description: Some(description.get().trim().to_string()).filter(|d| !d.is_empty()),
@@ -83,10 +70,7 @@ pub fn NewReport(
                 Ok(uuid) => on_created.run(uuid),
                 Err(e) => {
                     server.set(e.details().to_vec());
-                    failed.set(Some(match e {
-                        ApiError::Server { message, .. } => message,
-                        other => other.to_string(),
-                    }));
+                    failed.set(Some(e.said()));
                 }
             }
             busy.try_set(false);

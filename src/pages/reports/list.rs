@@ -3,7 +3,7 @@
 //! every two seconds.
 
 use super::fields::template_name_label;
-use crate::api::{load, requests, use_api, ApiError, Load};
+use crate::api::{load, requests, use_api, Load};
 use crate::components::api_panel::{ApiPanel, ApiToggle};
 use crate::components::download::save_bytes;
 use crate::components::reltime::RelTime;
@@ -119,8 +119,7 @@ pub fn ReportsList(
                         Err(e) => Some(format!("Could not save the file: {e}")),
                     }
                 }
-                Err(ApiError::Server { message, .. }) => Some(message),
-                Err(e) => Some(e.to_string()),
+                Err(e) => Some(e.said()),
             };
             note.try_set(msg);
         });

@@ -1,10 +1,11 @@
 //! Report schedules: the list (how often, the next run in your time zone and in UTC, run
 //! now, pause and resume, edit, delete) and the editor.
 
-use super::fields::{template_name_label, ColumnsField, FileFields, FilterField, TemplatePicker};
-use super::form::default_columns;
+use super::fields::{
+    default_columns, template_name_label, ColumnsField, FileFields, FilterField, TemplatePicker,
+};
 use super::list::iso_ms;
-use crate::api::{load, requests, use_api, ApiError, Load};
+use crate::api::{load, requests, use_api, Load};
 use crate::components::api_panel::{ApiPanel, ApiToggle};
 use crate::components::reltime::RelTime;
 use crate::format::exact_utc;
@@ -180,11 +181,8 @@ pub fn SchedulesList(
                     }
                     list.retry();
                 }
-                Err(ApiError::Server { message, .. }) => {
-                    note.try_set(Some(message));
-                }
                 Err(e) => {
-                    note.try_set(Some(e.to_string()));
+                    note.try_set(Some(e.said()));
                 }
             }
         });
@@ -394,13 +392,6 @@ pub fn ScheduleEditor(
     let failed = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let open = RwSignal::new(false);
-    Effect::new(move |prev: Option<Template>| {
-        let t = template.get();
-        if prev.is_some_and(|p| p != t) {
-            columns.set(default_columns(t));
-        }
-        t
-    });
     let zone2 = zone.clone();
     let request = move || ScheduleRequest {
         name: name.get().trim().to_string(),
@@ -459,10 +450,7 @@ pub fn ScheduleEditor(
                 Ok(_) => on_saved.run(()),
                 Err(e) => {
                     server.try_set(e.details().to_vec());
-                    failed.try_set(Some(match e {
-                        ApiError::Server { message, .. } => message,
-                        other => other.to_string(),
-                    }));
+                    failed.try_set(Some(e.said()));
                 }
             }
             busy.try_set(false);

@@ -91,16 +91,10 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Setting<T> {
                         Err(e) => s.state.set(SaveState::Failed(e.to_string())),
                     }
                 }
-                Err(e) if e.status() == Some(412) => s.state.set(SaveState::Stale(match e {
-                    ApiError::Server { message, .. } => message,
-                    other => other.to_string(),
-                })),
+                Err(e) if e.status() == Some(412) => s.state.set(SaveState::Stale(e.said())),
                 Err(e) => {
                     s.server.set(e.details().to_vec());
-                    s.state.set(SaveState::Failed(match &e {
-                        ApiError::Server { message, .. } => message.clone(),
-                        other => other.to_string(),
-                    }));
+                    s.state.set(SaveState::Failed(e.said()));
                 }
             }
         });

@@ -3,7 +3,7 @@
 //! them; operators see the list. A key names the type of the sensors it registers and,
 //! optionally, the profile they join.
 
-use super::access::{input_row, said};
+use super::access::input_row;
 use super::form::FormHead;
 use crate::api::{load, requests, use_api, Load};
 use crate::components::clipboard::CopyButton;
@@ -81,7 +81,7 @@ pub fn KeysSettings() -> impl IntoView {
                     touched.set(false);
                     keys.retry();
                 }
-                Err(e) => failed.set(Some(said(&e))),
+                Err(e) => failed.set(Some(e.said())),
             }
             busy.set(false);
         });
@@ -91,7 +91,7 @@ pub fn KeysSettings() -> impl IntoView {
         spawn_local(async move {
             match api.text(&spec, None).await {
                 Ok(_) => keys.retry(),
-                Err(e) => failed.set(Some(said(&e))),
+                Err(e) => failed.set(Some(e.said())),
             }
         });
     };

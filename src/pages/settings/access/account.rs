@@ -2,7 +2,6 @@
 //! rules) and ending one's sessions everywhere.
 
 use super::controls::{input_row, Outcome, OutcomeLine};
-use super::said;
 use crate::api::{requests, use_api};
 use crate::pages::settings::form::FormHead;
 use crate::session::use_session;
@@ -67,7 +66,7 @@ pub fn AccountSettings() -> impl IntoView {
                         "Password changed. Your other sessions have ended.".into(),
                     ));
                 }
-                Err(e) => outcome.set(Outcome::Failed(said(&e))),
+                Err(e) => outcome.set(Outcome::Failed(e.said())),
             }
         });
     };
@@ -80,7 +79,7 @@ pub fn AccountSettings() -> impl IntoView {
             match api.text(&spec, None).await {
                 // This session has ended too: the shell goes to sign-in.
                 Ok(_) => session.expire(),
-                Err(e) => everywhere.set(Outcome::Failed(said(&e))),
+                Err(e) => everywhere.set(Outcome::Failed(e.said())),
             }
         });
     };

@@ -14,8 +14,6 @@ pub(super) use controls::input_row;
 pub use tokens::TokensSettings;
 pub use users::UsersSettings;
 
-use crate::api::ApiError;
-
 /// `{"count", "data"}` of the users and tokens lists.
 #[derive(serde::Deserialize, Clone, PartialEq)]
 struct Listed<T> {
@@ -27,14 +25,6 @@ fn decode_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, Str
     serde_json::from_str::<Listed<T>>(text)
         .map(|l| l.data)
         .map_err(|e| e.to_string())
-}
-
-/// What the server said, without the status code the console adds for other errors.
-pub(super) fn said(e: &ApiError) -> String {
-    match e {
-        ApiError::Server { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -54,19 +44,5 @@ mod tests {
         assert!(decode_list::<UserInfo>(r#"{"count":0}"#)
             .unwrap_err()
             .contains("data"));
-    }
-
-    #[test]
-    fn said_keeps_the_servers_words_without_its_code() {
-        let refused = ApiError::Server {
-            status: 409,
-            code: "CONFLICT".into(),
-            message: "User ada exists.".into(),
-            details: Vec::new(),
-            span: None,
-        };
-        assert_eq!(said(&refused), "User ada exists.");
-        let down = ApiError::Network("connection refused".into());
-        assert_eq!(said(&down), down.to_string());
     }
 }

@@ -2,7 +2,7 @@
 //! status, and revoking.
 
 use super::controls::{input_row, role_options, Outcome, OutcomeLine};
-use super::{decode_list, said};
+use super::decode_list;
 use crate::api::{load, requests, use_api, Load};
 use crate::components::clipboard::CopyButton;
 use crate::components::reltime::RelTime;
@@ -72,7 +72,7 @@ pub fn TokensSettings() -> impl IntoView {
                     outcome.set(Outcome::None);
                     tokens.retry();
                 }
-                Err(e) => outcome.set(Outcome::Failed(said(&e))),
+                Err(e) => outcome.set(Outcome::Failed(e.said())),
             }
         });
     };
@@ -81,7 +81,7 @@ pub fn TokensSettings() -> impl IntoView {
         spawn_local(async move {
             match api.text(&spec, None).await {
                 Ok(_) => tokens.retry(),
-                Err(e) => outcome.set(Outcome::Failed(said(&e))),
+                Err(e) => outcome.set(Outcome::Failed(e.said())),
             }
         });
     };

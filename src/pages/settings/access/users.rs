@@ -2,7 +2,7 @@
 //! password and signing them out everywhere.
 
 use super::controls::{input_row, role_options, Outcome, OutcomeLine};
-use super::{decode_list, said};
+use super::decode_list;
 use crate::api::{load, requests, use_api, Load};
 use crate::components::reltime::RelTime;
 use crate::pages::settings::form::FormHead;
@@ -70,7 +70,7 @@ pub fn UsersSettings() -> impl IntoView {
                     touched.set(false);
                     users.retry();
                 }
-                Err(e) => outcome.set(Outcome::Failed(said(&e))),
+                Err(e) => outcome.set(Outcome::Failed(e.said())),
             }
         });
     };
@@ -84,7 +84,7 @@ pub fn UsersSettings() -> impl IntoView {
                     users.retry();
                 }
                 Err(e) => {
-                    row_outcome.set(Outcome::Failed(said(&e)));
+                    row_outcome.set(Outcome::Failed(e.said()));
                     // The table shows what is stored again (a refused role change).
                     users.retry();
                 }

@@ -5,7 +5,7 @@
 use super::checks::BrowserChecks;
 use super::text::{regex_lines, sensor_ids, window_text};
 use super::windows::{WeekStrip, WindowRow};
-use crate::api::{requests, use_api, ApiError, Inflight};
+use crate::api::{requests, use_api, Inflight};
 use crate::format::thousands;
 use crate::pages::settings::form::{problem_for, FieldError, FormHead};
 use leptos::prelude::*;
@@ -88,10 +88,7 @@ pub(super) fn ProfileEditor(
                 .await
             {
                 Err(e) if e.is_aborted() => {}
-                Err(e) => matches.set(Some(Err(match e {
-                    ApiError::Server { message, .. } => message,
-                    e => e.to_string(),
-                }))),
+                Err(e) => matches.set(Some(Err(e.said()))),
                 Ok(c) => matches.set(Some(Ok(c.count))),
             }
         });
@@ -114,10 +111,7 @@ pub(super) fn ProfileEditor(
                 Err(e) => {
                     server.set(e.details().to_vec());
                     stale.set(e.status() == Some(412));
-                    status.set(Some(Err(match e {
-                        ApiError::Server { message, .. } => message,
-                        e => e.to_string(),
-                    })));
+                    status.set(Some(Err(e.said())));
                 }
             }
         });
