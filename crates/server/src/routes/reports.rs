@@ -11,6 +11,7 @@ use crate::reports::schedule;
 use crate::routes::params::{parse_filter, RawQuery};
 use crate::routes::{json, json_body};
 use crate::store::reports::{ReportFilter, ReportSort};
+use crate::store::Filter;
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -374,12 +375,17 @@ fn columns_and_filter(req: &ReportRequest, refused: &str) -> Result<Vec<&'static
     let columns = template
         .resolve_columns(req.display_columns.as_deref())
         .map_err(|p| ApiError::fields(refused, p))?;
+    template_filter(template, req.filter.as_deref())?;
+    Ok(columns)
+}
+
+/// A report's filter as QQL of its template's entity, now (a 400 at the QQL's fault).
+fn template_filter(template: Template, text: Option<&str>) -> Result<Filter, ApiError> {
     parse_filter(
         crate::reports::filter_entity(template),
-        crate::reports::filter_text(req.filter.as_deref()),
+        crate::reports::filter_text(text),
         crate::store::now_ms(),
-    )?;
-    Ok(columns)
+    )
 }
 
 /// A schedule request checked whole: its resolved columns and its first run after now.
@@ -628,11 +634,7 @@ pub async fn count_rows(
             ),
         )
     })?;
-    let filter = parse_filter(
-        crate::reports::filter_entity(template),
-        crate::reports::filter_text(q.get("filter")),
-        crate::store::now_ms(),
-    )?;
+    let filter = template_filter(template, q.get("filter"))?;
     let count = state.store.report_rows(template, &filter).await?;
     Ok(json(&RowCount { count }))
 }

@@ -24,6 +24,12 @@ pub async fn generated(app: &TestApp, t: &str, body: Value) -> String {
     let res = create(app, t, body).await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     let uuid: String = res.json().await.unwrap();
+    wait_generated(app, t, &uuid).await;
+    uuid
+}
+
+/// Waits until the report is GENERATED (a failure or 30 s fail the test).
+async fn wait_generated(app: &TestApp, t: &str, uuid: &str) {
     for _ in 0..600 {
         let list = app
             .get_json(t, "/csapi/v1.3/reports?include=extensions&pageSize=1000")
@@ -32,11 +38,11 @@ pub async fn generated(app: &TestApp, t: &str, body: Value) -> String {
             .as_array()
             .unwrap()
             .iter()
-            .find(|r| r["reportUuid"] == uuid.as_str())
+            .find(|r| r["reportUuid"] == uuid)
             .cloned()
             .expect("listed");
         match r["status"].as_str().unwrap() {
-            "GENERATED" => return uuid,
+            "GENERATED" => return,
             "FAILED" => panic!("report failed: {r}"),
             _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
         }
@@ -690,13 +696,7 @@ async fn schedules_show_their_next_run_pause_resume_and_make_reports_when_due() 
     assert_eq!(s["nextRun"], "2030-01-08T09:00:00Z");
     assert!(s["lastRun"].is_string());
     let uuid = list["data"][0]["reportUuid"].as_str().unwrap().to_string();
-    for _ in 0..600 {
-        let l = app.get_json(&t, "/csapi/v1.3/reports").await;
-        if l["data"][0]["status"] == "GENERATED" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_generated(&app, &t, &uuid).await;
     let (_, bytes) = download(&app, &t, &uuid).await;
     let (header, rows) = parse_csv(&bytes);
     assert_eq!(
@@ -725,13 +725,7 @@ async fn schedules_show_their_next_run_pause_resume_and_make_reports_when_due() 
         app.get_json(&t, &path).await["nextRun"],
         "2030-01-08T09:00:00Z"
     );
-    for _ in 0..600 {
-        let l = app.get_json(&t, "/csapi/v1.3/reports").await;
-        if l["data"][0]["status"] == "GENERATED" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_generated(&app, &t, &now_uuid).await;
     assert_eq!(download(&app, &t, &now_uuid).await.1, bytes);
     let viewer = app.user_token("vic", Role::Viewer).await;
     let res = send(
