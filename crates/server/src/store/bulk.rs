@@ -194,7 +194,7 @@ impl Bulk<'_> {
             .await
             .context("counting containers per image")?;
         derive::recount_rows(&mut tx).await?;
-        derive::bump_version(&mut tx).await?;
+        derive::all_blocks_changed(&mut tx).await?;
         tx.commit().await?;
         tracing::debug!(elapsed = ?t.elapsed(), "bulk load: derived values computed");
         match self.store.engine() {

@@ -11,6 +11,7 @@
 //! | `images.last_used_date` | the latest `updated` of the image's containers (none: `NULL`) |
 //! | `row_counts.n` | the rows of each asset table (the count of an unfiltered list) |
 //! | `store_version.version` | bumped by every asset write (keys the count cache) |
+//! | `changed_blocks` | the blocks of 4,096 row ids each asset write touched, at its version (`store::blocks`) |
 //!
 //! Values derived from a row alone (a sensor's `version_key`, cluster names) are computed in
 //! Rust where the row is written (`store::write`).
@@ -142,11 +143,45 @@ pub async fn recount_rows(tx: &mut Tx) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Marks the database changed: counts cached by any process are recomputed.
+/// Marks the database changed: counts cached by any process are brought up to date. The
+/// blocks of rows this transaction wrote (noted in `block_log` by the tables' triggers) are
+/// marked changed at the new version (`store::blocks`). The version row's lock, held until
+/// commit, orders the transactions, so a block's version is never below that of a change a
+/// reader could already see.
 pub async fn bump_version(tx: &mut Tx) -> sqlx::Result<()> {
-    Sql::new("UPDATE store_version SET version = version + 1 WHERE id = 1")
+    let version: i64 =
+        Sql::new("UPDATE store_version SET version = version + 1 WHERE id = 1 RETURNING version")
+            .scalar(Exec::from(&mut *tx))
+            .await?;
+    // `WHERE true` keeps SQLite from reading `ON CONFLICT` as a join constraint.
+    Sql::new(
+        "INSERT INTO changed_blocks (entity, block, version) \
+         SELECT DISTINCT entity, block, ? FROM block_log WHERE true \
+         ON CONFLICT (entity, block) DO UPDATE SET version = excluded.version",
+    )
+    .bind(version)
+    .execute(Exec::from(&mut *tx))
+    .await?;
+    Sql::new("DELETE FROM block_log")
         .execute(Exec::from(&mut *tx))
         .await?;
+    Ok(())
+}
+
+/// Marks every block of the asset tables changed (after a bulk load): every count cached
+/// before is counted again whole.
+pub async fn all_blocks_changed(tx: &mut Tx) -> sqlx::Result<()> {
+    bump_version(tx).await?;
+    for e in Entity::ALL {
+        Sql::new(
+            "INSERT INTO changed_blocks (entity, block, version) \
+             SELECT ?, -1, version FROM store_version WHERE id = 1 \
+             ON CONFLICT (entity, block) DO UPDATE SET version = excluded.version",
+        )
+        .bind(e.table())
+        .execute(Exec::from(&mut *tx))
+        .await?;
+    }
     Ok(())
 }
 

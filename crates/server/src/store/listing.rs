@@ -172,6 +172,8 @@ pub struct CountCache {
     inner: Mutex<HashMap<String, (i64, u64)>>,
     /// Sliding date windows: (version, interval counted, count) per window key.
     windows: Mutex<HashMap<String, (i64, Interval, u64)>>,
+    /// Per-block counts of filters on the row alone (`store::blocks`).
+    blocks: Mutex<HashMap<String, std::sync::Arc<super::blocks::BlockCounts>>>,
     /// Groups of aggregates (`store::aggregate`): (version, groups) per statement.
     groups: Mutex<HashMap<String, (i64, Vec<super::aggregate::GroupRow>)>>,
     /// Striped locks: one count at a time per filter (and a few unrelated filters sharing a
@@ -194,6 +196,29 @@ impl CountCache {
                 .lock()
                 .map(|m| m.contains_key(key))
                 .unwrap_or(false)
+            || self
+                .blocks
+                .lock()
+                .map(|m| m.contains_key(key))
+                .unwrap_or(false)
+    }
+
+    pub(crate) fn blocks(&self, key: &str) -> Option<std::sync::Arc<super::blocks::BlockCounts>> {
+        self.blocks.lock().ok()?.get(key).cloned()
+    }
+
+    /// Each entry holds a number per block (a few thousand at ten million rows): fewer are kept.
+    pub(crate) fn put_blocks(
+        &self,
+        key: String,
+        counts: std::sync::Arc<super::blocks::BlockCounts>,
+    ) {
+        if let Ok(mut map) = self.blocks.lock() {
+            if map.len() >= Self::MAX_ENTRIES / 8 {
+                map.clear();
+            }
+            map.insert(key, counts);
+        }
     }
 
     fn get(&self, key: &str, version: i64) -> Option<u64> {
@@ -244,6 +269,9 @@ impl CountCache {
             map.clear();
         }
         if let Ok(mut map) = self.groups.lock() {
+            map.clear();
+        }
+        if let Ok(mut map) = self.blocks.lock() {
             map.clear();
         }
     }
@@ -372,6 +400,9 @@ impl Store {
         if let Some(n) = self.kept_total(filter).await? {
             return Ok(n);
         }
+        if super::blocks::is_local(filter) {
+            return self.count_by_blocks(filter, version).await;
+        }
         let d = self.engine().dialect();
         if let Some(w) = Window::of(filter) {
             let key = w.key(d);
@@ -416,6 +447,12 @@ impl Store {
     /// database version is known.
     fn counted_before(&self, filter: &Filter) -> bool {
         let d = self.engine().dialect();
+        if super::blocks::is_local(filter) {
+            let window = Window::of(filter);
+            return self
+                .counts
+                .knows(&super::blocks::key(d, filter, window.as_ref()));
+        }
         match Window::of(filter) {
             Some(w) => self.counts.knows(&w.key(d)),
             None => self.counts.knows(&count_sql(d, filter).1),

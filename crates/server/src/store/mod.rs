@@ -18,6 +18,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod blocks;
 pub mod bulk;
 pub mod containers;
 pub mod dashboards;

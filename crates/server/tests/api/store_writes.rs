@@ -402,3 +402,164 @@ fn same_json(path: &str, a: &serde_json::Value, b: &serde_json::Value) {
         _ => assert_eq!(a, b, "{path}: PostgreSQL and SQLite differ"),
     }
 }
+
+/// `count(*)` of `filter` straight from its SQL, nothing cached.
+async fn recount(store: &Store, filter: &shipshape_server::store::Filter) -> u64 {
+    let d = store.engine().dialect();
+    let cond = shipshape_server::store::filter::compile(d, filter);
+    let e = filter.entity;
+    let mut sql = Sql::new(format!("SELECT count(*) FROM {} {}", e.table(), e.alias()));
+    if !cond.text.is_empty() {
+        sql.push(" WHERE ").append(&cond);
+    }
+    sql.scalar::<i64>(store.db()).await.unwrap() as u64
+}
+
+/// Counts are kept per block of 4,096 rows and only the blocks a write touched are counted
+/// again (`store::blocks`): whatever the writes (new rows at the end, changes and deletes
+/// anywhere, an image re-scan changing its containers' copies, a sliding window moving), every
+/// count equals a recount, in this process and in a second store on the same database.
+#[tokio::test]
+async fn counts_kept_by_block_equal_a_recount_through_any_sequence_of_writes() {
+    let app = spawn_with(Options {
+        seed: false,
+        ..Default::default()
+    })
+    .await;
+    let store = &app.store;
+    // Nine thousand containers: three blocks.
+    seed(
+        store,
+        &DemoOptions {
+            scale: 3.0,
+            seed: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let other = Store::open(&app.db.url).await.unwrap();
+    let qids: Vec<i64> = Sql::new("SELECT qid FROM vuln_defs ORDER BY qid LIMIT 12")
+        .scalars(store.db())
+        .await
+        .unwrap();
+    let n_images = 6;
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for i in 0..n_images {
+        store
+            .upsert_image(&random_image(&mut rng, i, &qids))
+            .await
+            .unwrap();
+    }
+    let demo: Vec<String> = Sql::new("SELECT sha FROM containers ORDER BY id")
+        .scalars(store.db())
+        .await
+        .unwrap();
+    let sensors: Vec<String> = Sql::new("SELECT uuid FROM sensors ORDER BY id LIMIT 4")
+        .scalars(store.db())
+        .await
+        .unwrap();
+    let qid = qids[3];
+    let filters = [
+        "state:RUNNING".to_string(),
+        "state:RUNNING and vulnerabilities.severity:5".to_string(),
+        "isRoot:true or state:[STOPPED, DELETED]".to_string(),
+        "vulnerabilities.severity:[4 .. 5] and not state:RUNNING".to_string(),
+        // A sliding window over the test containers' `updated` (1 .. 10,000 ms).
+        "updated:[now-3s .. now] and state:RUNNING".to_string(),
+        // Reads findings: not counted by block, and exact all the same.
+        format!("vulnerabilities.qid:{qid}"),
+    ];
+    let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+    for step in 0..240usize {
+        let what = match rng.gen_range(0..100) {
+            0..=29 => {
+                let mut c = random_container(&mut rng, 100_000 + step, n_images, 1);
+                c.host = None;
+                store.upsert_container(&c).await.unwrap();
+                "a new container"
+            }
+            30..=49 => {
+                // A demo container anywhere moves to a test image (its copies change).
+                let mut c = random_container(&mut rng, 0, n_images, 1);
+                c.sha = demo[rng.gen_range(0..demo.len())].clone();
+                c.uuid = format!("moved-{step}");
+                c.container_id = c.sha[..12].to_string();
+                c.host = None;
+                store.upsert_container(&c).await.unwrap();
+                "a container rewritten"
+            }
+            50..=69 => {
+                let sha = &demo[rng.gen_range(0..demo.len())];
+                let state = ContainerState::ALL[rng.gen_range(0..ContainerState::ALL.len())];
+                store
+                    .set_container_state(sha, state, rng.gen_range(1..10_000))
+                    .await
+                    .unwrap();
+                "a state changed"
+            }
+            70..=79 => {
+                let all = ids(store, "containers").await;
+                let pick: Vec<i64> = all.into_iter().filter(|_| rng.gen_bool(0.002)).collect();
+                store.delete_containers(&pick).await.unwrap();
+                "containers deleted"
+            }
+            80..=94 => {
+                let i = rng.gen_range(0..n_images);
+                store
+                    .upsert_image(&random_image(&mut rng, i, &qids))
+                    .await
+                    .unwrap();
+                "an image re-scanned"
+            }
+            _ => {
+                let s = &sensors[rng.gen_range(0..sensors.len())];
+                store
+                    .set_sensor_status(s, SensorStatus::Inactive, 5)
+                    .await
+                    .unwrap();
+                "a sensor changed"
+            }
+        };
+        *kinds.entry(what).or_default() += 1;
+        // The window slides 50 ms a step across the test containers' times.
+        let now = 2_000 + 50 * step as i64;
+        for text in &filters {
+            let f = shipshape_server::store::Filter::parse(
+                shipshape_server::store::Entity::Container,
+                Some(text),
+                now,
+            )
+            .unwrap();
+            let want = recount(store, &f).await;
+            assert_eq!(
+                store.count(&f).await.unwrap(),
+                want,
+                "step {step} ({what}), `{text}`"
+            );
+            if step % 7 == 0 {
+                assert_eq!(
+                    other.count(&f).await.unwrap(),
+                    want,
+                    "step {step} ({what}), `{text}`, second store"
+                );
+            }
+        }
+    }
+    // The run did what it claims: every kind of write, and rows in every block.
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    let blocks: i64 = app
+        .scalar("SELECT count(DISTINCT id / 4096) FROM containers")
+        .await;
+    assert!(blocks >= 3, "{blocks} blocks");
+    let window = shipshape_server::store::Filter::parse(
+        shipshape_server::store::Entity::Container,
+        Some(&filters[4]),
+        2_000 + 50 * 120,
+    )
+    .unwrap();
+    assert!(
+        recount(store, &window).await > 0,
+        "the window met some rows"
+    );
+}

@@ -1,0 +1,336 @@
+//! Exact counts that stay fast while the data changes: a count is kept per block of 4,096 row
+//! ids, and after a write only the blocks it touched are counted again.
+//!
+//! Every list answer carries the exact `count` of its filter. Counting a filter over ten million
+//! containers reads hundreds of thousands of index entries (hundreds of milliseconds), and a
+//! cache keyed by the database version alone is emptied by every write: with a sensor adding
+//! containers every few milliseconds, every list would count again. Instead:
+//!
+//! - the asset tables' triggers note the block (`id / 4096`) of every row written, inserted or
+//!   deleted, and the version bump that ends each write transaction marks those blocks changed
+//!   at the new version (`changed_blocks`, see `derive::bump_version`; both in the migrations);
+//! - a filter whose clauses read only the row's own columns (see [`is_local`]) is counted
+//!   grouped by block, and the per-block counts are kept with the version they were read at;
+//! - at a later version, the blocks changed since are counted again (a primary-key range
+//!   each: a few thousand rows, well under a millisecond), and the total is their sum.
+//!
+//! New containers go to the last block, so a sensor's writes cost one block's recount. A filter
+//! with a sliding date window (`created:[now-7d .. now]`, `store::window`) keeps its interval
+//! beside the blocks and moves it with grouped counts of the few milliseconds it moved. Filters
+//! that read other tables (an image's findings, the sensor release) can change without their
+//! rows being written: they keep the version-keyed cache of `store::listing`.
+//!
+//! The marks are in the database, so every server process sharing it sees every write.
+
+use super::db::{Dialect, Engine, Sql};
+use super::filter::targets::{target, Target};
+use super::filter::{compile, Filter};
+use super::listing::{Entity, ListError};
+use super::window::{Interval, Window};
+use super::Store;
+use shipshape_qql::Expr;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Row ids per block; the migrations' triggers use the same number.
+pub const BLOCK: i64 = 4096;
+
+/// More changed blocks than this and the filter is counted whole instead.
+const MAX_RECOUNT: usize = 256;
+
+/// Whether every clause of `filter` reads only its row's own columns, so that whether a row
+/// matches changes only when the row is written (and its block marked).
+pub fn is_local(filter: &Filter) -> bool {
+    fn local(entity: Entity, e: &Expr) -> bool {
+        match e {
+            Expr::Or { operands, .. } | Expr::And { operands, .. } => {
+                operands.iter().all(|o| local(entity, o))
+            }
+            Expr::Not { operand, .. } => local(entity, operand),
+            Expr::Clause(c) => match target(entity, c.token.name) {
+                Target::Col { sql, .. } => !sql.to_ascii_uppercase().contains("SELECT"),
+                Target::Severity | Target::Each { .. } | Target::LabelPair { .. } => true,
+                Target::Expr(_) | Target::InSet { .. } | Target::Unknown => false,
+            },
+        }
+    }
+    Entity::ALL.contains(&filter.entity)
+        && filter
+            .query
+            .expr
+            .as_ref()
+            .is_none_or(|e| local(filter.entity, e))
+}
+
+/// A filter's count kept per block, as of a database version.
+#[derive(Clone, Debug)]
+pub struct BlockCounts {
+    pub version: i64,
+    /// The sliding window's interval the counts are for (none without a window).
+    interval: Option<Interval>,
+    /// Matching rows per block (blocks without any are left out).
+    per_block: BTreeMap<i64, i64>,
+    pub total: u64,
+}
+
+impl BlockCounts {
+    fn set(&mut self, block: i64, n: i64) {
+        if n > 0 {
+            self.per_block.insert(block, n);
+        } else {
+            self.per_block.remove(&block);
+        }
+    }
+
+    fn add(&mut self, block: i64, n: i64) {
+        let now = self.per_block.get(&block).copied().unwrap_or(0) + n;
+        self.set(block, now);
+    }
+
+    fn sum(&mut self) {
+        self.total = self.per_block.values().map(|n| (*n).max(0) as u64).sum();
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct BlockRow {
+    block: i64,
+    n: i64,
+}
+
+/// What a filter counts: the rows of `rest`, and within `window` when it has one.
+struct Counted<'f> {
+    rest: &'f Filter,
+    window: Option<(&'static str, Interval)>,
+}
+
+impl Counted<'_> {
+    /// `SELECT block, n` of the matching rows grouped by block, within `interval` instead of
+    /// the window's own when given, and of the ids in `[lo, hi)` when given.
+    fn grouped(&self, d: Dialect, interval: Option<Interval>, ids: Option<(i64, i64)>) -> Sql {
+        let e = self.rest.entity;
+        let a = e.alias();
+        // A block is a primary-key range: SQLite would rather take an index on the filter's
+        // columns (every RUNNING container) and check the id of each.
+        let hint = if ids.is_some() && d.engine() == Engine::Sqlite {
+            " NOT INDEXED"
+        } else {
+            ""
+        };
+        let mut sql = Sql::new(format!(
+            "SELECT {a}.id / {BLOCK} AS block, count(*) AS n FROM {} {a}{hint} WHERE 1 = 1",
+            e.table()
+        ));
+        if let Some((lo, hi)) = ids {
+            sql.push(&format!(" AND {a}.id >= "))
+                .push_bind(lo)
+                .push(&format!(" AND {a}.id < "))
+                .push_bind(hi);
+        }
+        if let Some((column, own)) = self.window {
+            let part = interval.unwrap_or(own);
+            sql.push(&format!(" AND {column} >= "))
+                .push_bind(part.lo)
+                .push(&format!(" AND {column} <= "))
+                .push_bind(part.hi);
+        }
+        let cond = compile(d, self.rest);
+        if !cond.text.is_empty() {
+            sql.push(" AND (").append(&cond).push(")");
+        }
+        sql.push(&format!(" GROUP BY {a}.id / {BLOCK}"));
+        sql
+    }
+}
+
+/// The cache key of a filter's block counts: shared by every `now` of a sliding window.
+pub(crate) fn key(d: Dialect, filter: &Filter, window: Option<&Window>) -> String {
+    match window {
+        Some(w) => format!("blocks|{}", w.key(d)),
+        None => {
+            let cond = compile(d, filter);
+            let table = filter.entity.table();
+            format!("blocks|{table}|{}|{:?}", cond.text, cond.binds)
+        }
+    }
+}
+
+/// Consecutive blocks joined into id ranges `[lo, hi)`.
+fn id_ranges(blocks: &[i64]) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for b in blocks {
+        let (lo, hi) = (b * BLOCK, (b + 1) * BLOCK);
+        match out.last_mut() {
+            Some(last) if last.1 == lo => last.1 = hi,
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+impl Store {
+    /// The blocks of `entity` changed after `version`, in order; `None` when every block
+    /// changed (a bulk load) or too many to recount one by one.
+    async fn changed_since(&self, entity: Entity, version: i64) -> sqlx::Result<Option<Vec<i64>>> {
+        let blocks: Vec<i64> = Sql::new(
+            "SELECT block FROM changed_blocks WHERE entity = ? AND version > ? ORDER BY block",
+        )
+        .bind(entity.table())
+        .bind(version)
+        .scalars(self.db())
+        .await?;
+        if blocks.first().is_some_and(|b| *b < 0) || blocks.len() > MAX_RECOUNT {
+            return Ok(None);
+        }
+        Ok(Some(blocks))
+    }
+
+    async fn grouped(&self, sql: &Sql) -> Result<Vec<BlockRow>, ListError> {
+        let _permit = self.heavy_permit().await?;
+        Ok(sql.fetch_all(self.db()).await?)
+    }
+
+    /// The count of a filter that [`is_local`] admits, at database `version` (read before
+    /// this call, so the counts read now are at least that recent): from the per-block counts
+    /// kept for it, with the blocks changed since counted again and a sliding window moved
+    /// along; counted whole the first time.
+    pub(crate) async fn count_by_blocks(
+        &self,
+        filter: &Filter,
+        version: i64,
+    ) -> Result<u64, ListError> {
+        let d = self.engine().dialect();
+        let window = Window::of(filter);
+        let key = key(d, filter, window.as_ref());
+        let counted = match &window {
+            Some(w) => Counted {
+                rest: &w.rest,
+                window: Some((w.column, w.interval(filter.now_ms))),
+            },
+            None => Counted {
+                rest: filter,
+                window: None,
+            },
+        };
+        let interval = counted.window.map(|(_, i)| i);
+        let current = |c: &BlockCounts| c.version >= version && c.interval == interval;
+        if let Some(c) = self.counts.blocks(&key).filter(|c| current(c)) {
+            return Ok(c.total);
+        }
+        let _counting = self.counts.lock_for(&key).await;
+        let kept = self.counts.blocks(&key);
+        if let Some(c) = kept.as_ref().filter(|c| current(c)) {
+            return Ok(c.total);
+        }
+        let updated = match kept {
+            Some(c) => {
+                self.bring_up_to_date((*c).clone(), &counted, filter.entity, version)
+                    .await?
+            }
+            None => None,
+        };
+        let counts = match updated {
+            Some(c) => c,
+            None => {
+                let mut c = BlockCounts {
+                    version,
+                    interval,
+                    per_block: BTreeMap::new(),
+                    total: 0,
+                };
+                for r in self.grouped(&counted.grouped(d, None, None)).await? {
+                    c.set(r.block, r.n);
+                }
+                c.sum();
+                c
+            }
+        };
+        let total = counts.total;
+        self.counts.put_blocks(key, Arc::new(counts));
+        Ok(total)
+    }
+
+    /// Kept counts `c` brought to `version` and to the window's interval now: the blocks
+    /// changed since counted again (within the interval `c` is for), then the interval moved.
+    /// `None` when every block changed.
+    async fn bring_up_to_date(
+        &self,
+        mut c: BlockCounts,
+        counted: &Counted<'_>,
+        entity: Entity,
+        version: i64,
+    ) -> Result<Option<BlockCounts>, ListError> {
+        let d = self.engine().dialect();
+        if c.version < version {
+            let Some(blocks) = self.changed_since(entity, c.version).await? else {
+                return Ok(None);
+            };
+            for (lo, hi) in id_ranges(&blocks) {
+                let rows = self
+                    .grouped(&counted.grouped(d, c.interval, Some((lo, hi))))
+                    .await?;
+                for b in (lo / BLOCK)..(hi / BLOCK) {
+                    c.set(b, 0);
+                }
+                for r in rows {
+                    c.set(r.block, r.n);
+                }
+            }
+            c.version = version;
+        }
+        let interval = counted.window.map(|(_, i)| i);
+        if let (Some(before), Some(now)) = (c.interval, interval) {
+            for (parts, sign) in [(now.minus(before), 1), (before.minus(now), -1)] {
+                for part in parts {
+                    for r in self.grouped(&counted.grouped(d, Some(part), None)).await? {
+                        c.add(r.block, sign * r.n);
+                    }
+                }
+            }
+        }
+        c.interval = interval;
+        c.sum();
+        Ok(Some(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(entity: Entity, q: &str) -> bool {
+        is_local(&Filter::parse(entity, Some(q), 1_000_000).unwrap())
+    }
+
+    #[test]
+    fn filters_on_the_row_alone_are_counted_by_block() {
+        for q in [
+            "",
+            "state:RUNNING and vulnerabilities.severity:5 and host.hostname:node-1*",
+            "created:[now-7d .. now]",
+            "not isRoot:true or label:app=web",
+        ] {
+            assert!(local(Entity::Container, q), "{q}");
+        }
+        // Findings and software live in other tables; the release in the settings.
+        assert!(!local(
+            Entity::Container,
+            "vulnerabilities.cveids:CVE-2024-1234"
+        ));
+        assert!(!local(Entity::Image, "software.name:openssl"));
+        assert!(!local(Entity::Sensor, "updateAvailable:true"));
+    }
+
+    #[test]
+    fn consecutive_blocks_are_one_range() {
+        assert_eq!(id_ranges(&[]), vec![]);
+        assert_eq!(
+            id_ranges(&[0, 1, 2, 5, 7, 8]),
+            vec![
+                (0, 3 * BLOCK),
+                (5 * BLOCK, 6 * BLOCK),
+                (7 * BLOCK, 9 * BLOCK)
+            ]
+        );
+    }
+}
