@@ -1,12 +1,12 @@
-//! What the report form and the schedule editor share: the template picker, the filter with
-//! its live row count, the columns chooser and the file options.
+//! What the report form and the schedule editor share: the name, the template picker, the
+//! filter with its live row count, the columns chooser and the file options.
 
 use crate::api::{requests, use_api, ApiError, Inflight};
 use crate::components::search_bar::SearchBar;
 use crate::format::thousands;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shipshape_model::report::{FileFormat, Template, EXPIRE_AFTER_DAYS};
+use shipshape_model::report::{FileFormat, Template, EXPIRE_AFTER_DAYS, MAX_NAME};
 use shipshape_qql::Entity;
 
 /// A template as people read it.
@@ -51,6 +51,26 @@ pub fn filter_entity(t: Template) -> Entity {
         Entity::Container
     } else {
         Entity::Image
+    }
+}
+
+/// The name, at most `MAX_NAME` characters as the model checks, with its error below it;
+/// `id` is the input's id and its test id.
+#[component]
+pub fn NameField(
+    id: &'static str,
+    name: RwSignal<String>,
+    problem: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="form-row">
+            <label for=id>"Name"</label>
+            <input id=id class="input" data-testid=id maxlength=MAX_NAME.to_string()
+                aria-invalid=move || problem.get().is_some().to_string()
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev)) />
+            {move || problem.get().map(|m| view! { <p class="field-error" role="alert" data-testid="error-name">{m}</p> })}
+        </div>
     }
 }
 

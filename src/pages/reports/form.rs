@@ -1,9 +1,10 @@
 //! "New report": a report on demand, generated in the background and listed at once.
 
-use super::fields::{default_columns, ColumnsField, FileFields, FilterField, TemplatePicker};
+use super::fields::{
+    default_columns, ColumnsField, FileFields, FilterField, NameField, TemplatePicker,
+};
 use crate::api::{requests, use_api};
-use crate::components::api_panel::{ApiPanel, ApiToggle};
-use crate::pages::settings::form::problem_for as problem;
+use crate::pages::settings::form::{problem_for as problem, FormHead};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shipshape_model::report::{
@@ -42,7 +43,6 @@ pub fn NewReport(
     let server = RwSignal::new(Vec::<FieldProblem>::new());
     let failed = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let open = RwSignal::new(false);
     let request = move || ReportRequest {
         name: name.get().trim().to_string(),
         description: Some(description.get().trim().to_string()).filter(|d| !d.is_empty()),
@@ -78,26 +78,12 @@ pub fn NewReport(
     };
     view! {
         <section class="card report-editor" data-testid="new-report" aria-labelledby="new-report-title">
-            <header class="settings-head">
-                <div>
-                    <h2 id="new-report-title">"New report"</h2>
-                    <p class="muted">"Generated in the background from the data as it is now; it appears in the list below and can be downloaded when ready."</p>
-                </div>
-                <ApiToggle open=open on_toggle=Callback::new(move |v| open.set(v)) />
-            </header>
-            {move || open.get().then(|| view! {
-                <p class="muted small">"What Create sends:"</p>
-                <ApiPanel spec=spec />
-            })}
+            <FormHead spec=spec verb="Create">
+                <h2 id="new-report-title">"New report"</h2>
+                <p class="muted">"Generated in the background from the data as it is now; it appears in the list below and can be downloaded when ready."</p>
+            </FormHead>
             <div class="settings-form">
-                <div class="form-row">
-                    <label for="report-name">"Name"</label>
-                    <input id="report-name" class="input" data-testid="report-name" maxlength="150"
-                        aria-invalid=move || name_problem.get().is_some().to_string()
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev)) />
-                    {move || name_problem.get().map(|m| view! { <p class="field-error" role="alert" data-testid="error-name">{m}</p> })}
-                </div>
+                <NameField id="report-name" name problem=name_problem />
                 <div class="form-row">
                     <label for="report-description">"Description"</label>
                     <input id="report-description" class="input" data-testid="report-description"

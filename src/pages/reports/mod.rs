@@ -65,13 +65,8 @@ pub fn ReportsPage() -> impl IntoView {
         editing.set(None);
         if let Some(id) = edit.get() {
             spawn_local(async move {
-                let spec = shipshape_model::RequestSpec::get(format!(
-                    "{}/reports/schedule/{}",
-                    requests::BASE,
-                    percent_encode(&id)
-                ));
                 let got = api
-                    .json::<ReportSchedule>(&spec, None)
+                    .json::<ReportSchedule>(&requests::schedule(&id), None)
                     .await
                     .map_err(|e| e.to_string());
                 editing.try_set(Some(got));

@@ -158,9 +158,15 @@ pub fn SaveStatus(state: RwSignal<SaveState>, on_reload: Callback<()>) -> impl I
 }
 
 /// A form's heading (the children) with "Show API request" beside it; open, the panel shows the
-/// request the form's Save sends (`spec`).
+/// request the form's button sends (`spec`).
 #[component]
-pub fn FormHead(#[prop(into)] spec: Signal<RequestSpec>, children: Children) -> impl IntoView {
+pub fn FormHead(
+    #[prop(into)] spec: Signal<RequestSpec>,
+    /// The button that sends it, as the panel names it.
+    #[prop(default = "Save")]
+    verb: &'static str,
+    children: Children,
+) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
         <header class="settings-head">
@@ -168,7 +174,7 @@ pub fn FormHead(#[prop(into)] spec: Signal<RequestSpec>, children: Children) -> 
             <ApiToggle open=open on_toggle=Callback::new(move |v| open.set(v)) />
         </header>
         {move || open.get().then(|| view! {
-            <p class="muted small">"What Save sends:"</p>
+            <p class="muted small">{format!("What {verb} sends:")}</p>
             <ApiPanel spec=spec />
         })}
     }
