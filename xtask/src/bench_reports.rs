@@ -8,8 +8,9 @@
 //! by 200 MB or more above idle (the bound).
 
 use crate::bench::{curl, PASSWORD};
+use crate::bench_database::{BenchDatabase, Engine};
 use crate::server::Server;
-use crate::{cargo, sh, step, target_dir};
+use crate::{sh, step};
 use anyhow::{bail, Context, Result};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -42,34 +43,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-pub fn reports(engine: &str) -> Result<()> {
-    step("Building the server (optimised)");
-    sh(cargo().args([
-        "build",
-        "--profile",
-        "server",
-        "-p",
-        "shipshape-server",
-        "--bin",
-        "shipshape",
-    ]))?;
-    let bin = target_dir().join("server").join("shipshape");
-    let dir = std::env::temp_dir().join(format!("shipshape-bench-reports-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    // Dropped (stopped) when the bench ends.
-    let cluster;
-    let db = if engine == "postgres" {
-        cluster =
-            crate::postgres::Postgres::start_throwaway(crate::postgres::Durability::LikeSqliteWal)?;
-        cluster.create_database("shipshape_reports")?
-    } else {
-        format!("sqlite:{}", dir.join("reports.db").display())
-    };
-    let engine_name = if engine == "postgres" {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+pub fn reports(engine: Engine) -> Result<()> {
+    let bin = Server::build(&[])?;
+    // Dropped (the cluster stopped, the directory removed) when the bench ends.
+    let database = BenchDatabase::new(engine, "shipshape_reports")?;
+    let db = database.url.clone();
+    let engine_name = engine.title();
 
     step(&format!("Seeding the demo fleet at scale {SCALE}"));
     let started = Instant::now();
@@ -79,13 +58,7 @@ pub fn reports(engine: &str) -> Result<()> {
     step("Starting the server");
     let server = Server::start(&bin, &db, PASSWORD, &["--api-rate-limit", "0"])?;
     let (base, pid) = (server.base.clone(), server.pid());
-    let token = curl(&[
-        "-X",
-        "POST",
-        &format!("{base}/auth"),
-        "-d",
-        &format!("username=admin&password={PASSWORD}&token=true"),
-    ])?;
+    let token = server.admin_token(PASSWORD)?;
     let auth = format!("Authorization: Bearer {token}");
     let get = |path: &str| -> Result<serde_json::Value> {
         Ok(serde_json::from_str(&curl(&[
@@ -160,7 +133,7 @@ pub fn reports(engine: &str) -> Result<()> {
         .as_u64()
         .context("no findings total")?;
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(database);
 
     during.sort_by(f64::total_cmp);
     let mb = |kib: u64| kib as f64 * 1024.0 / 1e6;
@@ -201,7 +174,7 @@ pub fn reports(engine: &str) -> Result<()> {
     let text = lines.join("\n") + "\n";
     print!("{text}");
     std::fs::create_dir_all("bench-out")?;
-    let out = format!("bench-out/reports-{engine}.md");
+    let out = format!("bench-out/reports-{}.md", engine.id());
     std::fs::write(&out, &text)?;
     println!("\nWritten to {out}");
     if report["status"] != "GENERATED" {

@@ -2,12 +2,16 @@
 //! missing), builds the console and the server, and runs them, the tests or the benchmarks.
 
 mod bench;
+mod bench_database;
 mod bench_reports;
+mod bench_scale;
+mod bench_writer;
 mod contract;
 mod postgres;
 mod server;
 mod split;
 mod tools;
+mod wrk;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -25,8 +29,9 @@ fn main() -> Result<()> {
         Some("help") | Some("--help") | None => {
             println!("cargo xtask run   [--bind ADDR] [--database-url URL]  build the console and server, seed demo data, serve");
             println!("cargo xtask test  [--no-browser] [--no-postgres]      fmt, clippy, unit/integration tests on SQLite and PostgreSQL, console build, component and browser tests");
-            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N] [--seconds S] [--purge-only] [--size-only] [--sensors] [--reports]");
-            println!("                                                      seed 1,000,000 containers and measure the API under load");
+            println!("cargo xtask bench [--engine sqlite|postgres] [--containers N [--full]] [--seconds S] [--purge-only] [--size-only] [--sensors] [--reports]");
+            println!("                                                      no size, or --full: seed 1,000,000 (or N) containers and measure the API under load (bench-out/results-<engine>.md);");
+            println!("                                                      --containers N alone: the scale line for N, idle and under a sensor-like writer (bench-out/scale-<engine>.md)");
             Ok(())
         }
         Some(other) => bail!("unknown xtask command '{other}': use run, test or bench"),

@@ -122,21 +122,11 @@ impl Postgres {
 impl Postgres {
     /// Creates a database on the server (dropping one of that name first); its URL.
     pub fn create_database(&self, name: &str) -> Result<String> {
-        let psql = installed_bin()
-            .map(|b| b.join("psql"))
-            .filter(|p| p.exists())
-            .unwrap_or_else(|| PathBuf::from("psql"));
         for sql in [
             format!("DROP DATABASE IF EXISTS \"{name}\""),
             format!("CREATE DATABASE \"{name}\""),
         ] {
-            let out = Command::new(&psql)
-                .args(["-v", "ON_ERROR_STOP=1", "-q", "-d", &self.url, "-c", &sql])
-                .output()
-                .context("running psql")?;
-            if !out.status.success() {
-                bail!("{sql}: {}", String::from_utf8_lossy(&out.stderr));
-            }
+            psql(&self.url, &sql)?;
         }
         let base = self
             .url
@@ -145,6 +135,23 @@ impl Postgres {
             .unwrap_or(&self.url);
         Ok(format!("{base}/{name}"))
     }
+}
+
+/// Runs one SQL statement with psql on the database at `url`; what it printed, unaligned and
+/// without headers (a scalar's text for a one-value query).
+pub fn psql(url: &str, sql: &str) -> Result<String> {
+    let psql = installed_bin()
+        .map(|b| b.join("psql"))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("psql"));
+    let out = Command::new(&psql)
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-At", "-d", url, "-c", sql])
+        .output()
+        .context("running psql")?;
+    if !out.status.success() {
+        bail!("{sql}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 impl Cluster {

@@ -1,9 +1,10 @@
 //! A Shipshape server started from a built binary for a run of measurements or checks, stopped
 //! when dropped.
 
+use crate::{cargo, sh, step, target_dir};
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 pub struct Server {
@@ -13,6 +14,27 @@ pub struct Server {
 }
 
 impl Server {
+    /// Builds the server's optimised binary (`--profile server`), with the other binaries of
+    /// the package named in `also` (such as `qql_bench`); the server's path.
+    pub fn build(also: &[&str]) -> Result<PathBuf> {
+        step("Building the server (optimised)");
+        let mut build = cargo();
+        build.args([
+            "build",
+            "--profile",
+            "server",
+            "-p",
+            "shipshape-server",
+            "--bin",
+            "shipshape",
+        ]);
+        for bin in also {
+            build.args(["--bin", bin]);
+        }
+        sh(&mut build)?;
+        Ok(target_dir().join("server").join("shipshape"))
+    }
+
     /// `shipshape serve --bind 127.0.0.1:0 --database-url <db> <extra…>` with the admin's
     /// password set; returns once the server printed its URL.
     pub fn start(bin: &Path, db: &str, password: &str, extra: &[&str]) -> Result<Server> {
@@ -44,6 +66,17 @@ impl Server {
 }
 
 impl Server {
+    /// A bearer token of the admin, whose password is `password`.
+    pub fn admin_token(&self, password: &str) -> Result<String> {
+        crate::bench::curl(&[
+            "-X",
+            "POST",
+            &format!("{}/auth", self.base),
+            "-d",
+            &format!("username=admin&password={password}&token=true"),
+        ])
+    }
+
     /// The server's process id (for its memory in `/proc/<pid>/status`).
     pub fn pid(&self) -> u32 {
         self.child.id()
