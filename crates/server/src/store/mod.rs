@@ -326,7 +326,14 @@ async fn open_postgres(url: &str, max: u32, limit: Duration) -> anyhow::Result<(
     let opts = PgConnectOptions::from_str(url)
         .with_context(|| format!("bad database URL {}", redact(url)))?
         .application_name("shipshape")
-        .disable_statement_logging();
+        .disable_statement_logging()
+        // Statements are prepared once per connection and run thousands of times. After five
+        // runs PostgreSQL may switch to a plan made without the values, and for filters that
+        // plan is often the wrong one: `state:RUNNING and host.hostname:node-1*` then reads
+        // and sorts every matching row instead of walking the page's index in order (21 ms
+        // instead of 0.2 ms at 100,000 containers, growing with the data). Planning with the
+        // values costs well under a millisecond.
+        .options([("plan_cache_mode", "force_custom_plan")]);
     let ms = limit.as_millis().max(1).to_string();
     let jobs = PgPoolOptions::new()
         .max_connections(JOB_CONNECTIONS)
