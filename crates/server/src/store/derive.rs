@@ -117,6 +117,55 @@ pub async fn image_usage(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// `image_usage` of one image after a container of it was added (`container`, on `sensor`,
+/// updated at `updated`), kept by arithmetic instead of read from every container of the image
+/// (hundreds of thousands for a popular image of a large fleet): one more container, one more
+/// host unless another container of the image is on that sensor, a later last use.
+pub async fn image_usage_after_insert(
+    tx: &mut Tx,
+    image: i64,
+    container: i64,
+    sensor: Option<&str>,
+    updated: i64,
+) -> sqlx::Result<()> {
+    let mut sql = Sql::new("UPDATE images SET containers_count = containers_count + 1, ");
+    match sensor {
+        Some(s) => sql
+            .push(
+                "hosts_count = hosts_count + CASE WHEN EXISTS (SELECT 1 FROM containers u \
+                 WHERE u.image_ref = images.id AND u.sensor_uuid = ",
+            )
+            .push_bind(s)
+            .push(" AND u.id <> ")
+            .push_bind(container)
+            .push(") THEN 0 ELSE 1 END, "),
+        None => sql.push("hosts_count = hosts_count, "),
+    };
+    sql.push("last_used_date = CASE WHEN last_used_date IS NULL OR last_used_date < ")
+        .push_bind(updated)
+        .push(" THEN ")
+        .push_bind(updated)
+        .push(" ELSE last_used_date END WHERE id = ")
+        .push_bind(image);
+    sql.execute(Exec::from(&mut *tx)).await?;
+    Ok(())
+}
+
+/// `image_usage` of one image after one of its containers' `updated` moved to `updated`
+/// (it never moves back): only the last use can change.
+pub async fn image_used_at(tx: &mut Tx, image: i64, updated: i64) -> sqlx::Result<()> {
+    Sql::new(
+        "UPDATE images SET last_used_date = ? WHERE id = ? \
+         AND (last_used_date IS NULL OR last_used_date < ?)",
+    )
+    .bind(updated)
+    .bind(image)
+    .bind(updated)
+    .execute(Exec::from(&mut *tx))
+    .await?;
+    Ok(())
+}
+
 /// Rows inserted into (`delta > 0`) or deleted from (`delta < 0`) an asset table.
 pub async fn adjust_rows(tx: &mut Tx, entity: Entity, delta: i64) -> sqlx::Result<()> {
     if delta != 0 {

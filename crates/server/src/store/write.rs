@@ -577,8 +577,14 @@ impl Store {
         )
         .await?;
         derive::adjust_rows(&mut tx, Entity::Container, i64::from(before.is_none())).await?;
-        let touched: Vec<i64> = std::iter::once(image.id).chain(before).collect();
-        derive::image_usage(&mut tx, Scope::Ids(&touched)).await?;
+        match before {
+            // A new container: its image's usage moves by arithmetic (a sensor's usual write).
+            None => {
+                let sensor = c.host.as_ref().map(|h| h.sensor_uuid.as_str());
+                derive::image_usage_after_insert(&mut tx, image.id, id, sensor, c.updated).await?
+            }
+            Some(old) => derive::image_usage(&mut tx, Scope::Ids(&[image.id, old])).await?,
+        }
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
@@ -608,7 +614,8 @@ impl Store {
         let Some(image) = image else {
             return Ok(false);
         };
-        derive::image_usage(&mut tx, Scope::Ids(&[image])).await?;
+        // Only `updated` can have moved, and only forward.
+        derive::image_used_at(&mut tx, image, at).await?;
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(true)
