@@ -157,7 +157,7 @@ pub struct SeedArgs {
     /// The demo fleet (about 40 sensors, 400 images, 3,000 containers per unit of scale).
     #[arg(long)]
     pub demo: bool,
-    /// Multiplies the demo fleet.
+    /// Multiplies the demo fleet: more than 0, at most 3334 (10,000,000 containers).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
     /// Random seed (the same seed and anchor time give the same fleet).

@@ -148,8 +148,11 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
     if !args.demo {
         anyhow::bail!("nothing to seed: pass --demo");
     }
-    if !(args.scale > 0.0 && args.scale <= 1000.0) {
-        anyhow::bail!("--scale must be more than 0 and at most 1000");
+    if !(args.scale > 0.0 && args.scale <= demo::MAX_SCALE) {
+        anyhow::bail!(
+            "--scale must be more than 0 and at most {} (10,000,000 containers)",
+            demo::MAX_SCALE
+        );
     }
     let store = Store::open(&args.database_url).await?;
     let opts = demo::DemoOptions {

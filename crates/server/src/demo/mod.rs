@@ -19,6 +19,11 @@ use rand_chacha::ChaCha8Rng;
 use rows::*;
 use std::fmt;
 
+/// The largest `--scale`: ten million containers (3,000 a unit). Memory stays flat up to it
+/// and time grows with the size; the database is what grows (about 2.5 GB on SQLite a million
+/// containers).
+pub const MAX_SCALE: f64 = 3334.0;
+
 #[derive(Clone, Debug)]
 pub struct DemoOptions {
     pub scale: f64,
@@ -308,7 +313,7 @@ async fn load(
         .await
         .context("inserting sensors")?;
 
-    // Images are generated and inserted in chunks so memory stays flat at large scales.
+    // Images are generated and inserted in chunks; what containers need of them stays, compact.
     let mut images_meta: Vec<ImageMeta> = Vec::with_capacity(n_images);
     let by_package = defs_by_package(defs);
     let weights: Vec<u32> = REPOS.iter().map(|r| r.weight).collect();
@@ -329,7 +334,7 @@ async fn load(
     stats.images = images_meta.len() as u64;
 
     // Popular images run many containers, a fifth run none.
-    let mut popular: Vec<usize> = (0..images_meta.len()).collect();
+    let mut popular: Vec<u32> = (0..images_meta.len() as u32).collect();
     popular.shuffle(rng);
     let used = (popular.len() * 4 / 5).max(1);
     popular.truncate(used);
@@ -344,7 +349,7 @@ async fn load(
         for k in 0..chunk {
             // u² skews towards the front of the shuffled list: a few images run most containers.
             let u: f64 = rng.gen();
-            let img = &images_meta[popular[((u * u) * used as f64) as usize % used]];
+            let img = &images_meta[popular[((u * u) * used as f64) as usize % used] as usize];
             let host = hosts[rng.gen_range(0..hosts.len())];
             batch.push(container(rng, made + k, img, host, now).record());
         }
@@ -667,15 +672,19 @@ fn image(
         {"key": "org.opencontainers.image.source", "value": format!("https://github.com/{}", repo.repository.replace("library/", "docker-library/"))},
         {"key": "org.opencontainers.image.version", "value": tag},
     ]);
+    // Drawn in this order: the uuid, then the OS name.
+    let uuid = uuid(rng);
+    let os = rng.gen_range(0..fam.names.len());
     ImageGen {
         meta: ImageMeta {
-            uuid: uuid(rng),
-            image_id: sha[..12].to_string(),
-            sha: sha.clone(),
-            repo: repo_index,
-            os: fam.names[rng.gen_range(0..fam.names.len())].to_string(),
+            sha: sha_bytes(&sha),
             created,
+            repo: u16::try_from(repo_index).expect("the catalog has few repositories"),
+            os: u8::try_from(os).expect("an OS family has few names"),
         },
+        uuid,
+        image_id: sha[..12].to_string(),
+        sha,
         updated,
         last_scanned,
         size,
@@ -725,7 +734,7 @@ fn container(
     host: &SensorRow,
     now: i64,
 ) -> ContainerRow {
-    let repo = &REPOS[img.repo];
+    let repo = &REPOS[usize::from(img.repo)];
     let app = repo.repository.rsplit('/').next().unwrap_or("app");
     let state = [
         "RUNNING", "STOPPED", "DELETED", "PAUSED", "CREATED", "UNKNOWN",
@@ -797,7 +806,7 @@ fn container(
         container_id: sha[..12].to_string(),
         sha,
         name,
-        image_sha: img.sha.clone(),
+        image_sha: img.sha_hex(),
         created,
         updated,
         state_changed,
@@ -815,6 +824,15 @@ fn container(
         environment: env.to_string(),
         ports: ports.to_string(),
         labels: labels.to_string(),
-        os: img.os.clone(),
+        os: img.os_name().to_string(),
     }
+}
+
+/// The bytes of a sha the generator wrote as 64 hex digits.
+fn sha_bytes(hex: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("the generator writes hex");
+    }
+    out
 }

@@ -56,14 +56,32 @@ pub struct SensorRow {
     pub cluster: Option<String>,
 }
 
-/// What containers need to know about their image.
+/// What containers need to know about their image. The generator keeps one per image for the
+/// whole load, so it is compact: 48 bytes, no heap (64 MB for the 1.3 million images of ten
+/// million containers; four Strings took about 250 bytes more).
+#[derive(Clone, Copy)]
 pub struct ImageMeta {
-    pub uuid: String,
-    pub image_id: String,
-    pub sha: String,
-    pub repo: usize,
-    pub os: String,
+    pub sha: [u8; 32],
     pub created: i64,
+    /// Index in `catalog::REPOS`.
+    pub repo: u16,
+    /// Index in the names of the repository's OS family.
+    pub os: u8,
+}
+
+impl ImageMeta {
+    pub fn sha_hex(&self) -> String {
+        use std::fmt::Write;
+        self.sha.iter().fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+
+    pub fn os_name(&self) -> &'static str {
+        super::catalog::OS_FAMILIES[super::catalog::REPOS[usize::from(self.repo)].os].names
+            [usize::from(self.os)]
+    }
 }
 
 pub struct FindingRow {
@@ -79,6 +97,9 @@ pub struct FindingRow {
 
 pub struct ImageGen {
     pub meta: ImageMeta,
+    pub uuid: String,
+    pub image_id: String,
+    pub sha: String,
     pub updated: i64,
     pub last_scanned: Option<i64>,
     pub size: i64,
@@ -187,14 +208,14 @@ impl SensorRow {
 impl ImageGen {
     pub fn record(&self) -> ImageRecord {
         ImageRecord {
-            uuid: self.meta.uuid.clone(),
-            image_id: self.meta.image_id.clone(),
-            sha: self.meta.sha.clone(),
+            uuid: self.uuid.clone(),
+            image_id: self.image_id.clone(),
+            sha: self.sha.clone(),
             created: self.meta.created,
             updated: self.updated,
             last_scanned: self.last_scanned,
             size: self.size,
-            operating_system: Some(self.meta.os.clone()),
+            operating_system: Some(self.meta.os_name().to_string()),
             architecture: Some(self.arch.to_string()),
             author: self.author.clone(),
             source: parse(&self.source),

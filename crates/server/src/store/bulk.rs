@@ -4,13 +4,16 @@
 //! What makes it fast: secondary indexes are dropped at the start and built once at the end
 //! (far cheaper than updating them row by row), rows go in multi-row statements in large
 //! transactions, containers go in with their copy of their image's values (never rewritten),
-//! and what depends on every container is derived once at the end. On
+//! and what depends on every container is derived once at the end.
+//!
+//! What keeps its memory flat: nothing is held from one batch to the next (containers read
+//! their images' copies from the database, batch by batch), and SQLite sorts the keys of the
+//! rebuilt indexes in temporary files, not in memory. On
 //! PostgreSQL the batches commit without waiting for the disk (`synchronous_commit = off`):
 //! a crash mid-load leaves a database to throw away anyway.
 
-use super::db::{Engine, Exec, Sql, Tx};
+use super::db::{Engine, Exec, Pool, Sql, Tx};
 use super::derive::{self, Scope};
-use super::listing::id_list;
 use super::records::{ContainerRecord, ImageRecord, SensorRecord, VulnDefRecord, WriteError};
 use super::write::{
     container_values, image_copies, insert_image_children, insert_images, insert_many,
@@ -30,22 +33,36 @@ const TABLES: &[&str] = &[
     "containers",
 ];
 
-/// Indexes kept during a bulk load: rows arrive in their order (so keeping them is cheap),
-/// and the severity counts derived batch by batch look findings up by image through them.
+/// Indexes kept during a bulk load. The children's rows arrive in their image's order (so
+/// keeping them is cheap), and the severity counts derived batch by batch look findings up by
+/// image through them. Containers look their image's copy up by sha through `images_sha`: an
+/// image is a few hundred bytes of index for thousands of bytes of row, and holding the copies
+/// in memory instead grew with the images.
 const KEPT: &[&str] = &[
     "image_vulns_image",
     "image_repos_image",
     "image_software_image",
+    "images_sha",
 ];
+
+/// Shas per lookup of images' copies: far below both engines' bound-parameter limits.
+const SHAS_PER_LOOKUP: usize = 500;
 
 /// A bulk load in progress; [`Bulk::finish`] rebuilds indexes and derived values.
 pub struct Bulk<'s> {
     store: &'s Store,
     /// (name, definition) of the indexes dropped for the load.
     dropped: Vec<(String, String)>,
-    /// What containers copy from the images loaded so far, by sha (the sha index is dropped
-    /// meanwhile).
-    images: HashMap<String, ImageCopy>,
+}
+
+/// Images per statement of the containers' counts at the end of a load.
+const USAGE_SLICE: i64 = 10_000;
+
+/// The lowest and highest row ids of a table.
+#[derive(sqlx::FromRow)]
+struct IdSpan {
+    first: i64,
+    last: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -83,7 +100,6 @@ impl Store {
         Ok(Bulk {
             store: self,
             dropped: dropped.into_iter().map(|i| (i.name, i.def)).collect(),
-            images: HashMap::new(),
         })
     }
 }
@@ -148,26 +164,30 @@ impl Bulk<'_> {
         // Severity counts now, batch by batch, so that containers copy them as they go in.
         let new: Vec<i64> = ids.iter().map(|r| r.id).collect();
         derive::image_severities(&mut tx, Scope::Ids(&new)).await?;
-        for chunk in new.chunks(500) {
-            let copies = image_copies(&mut tx, &id_list("id", chunk)).await?;
-            self.images
-                .extend(copies.into_iter().map(|c| (c.sha.clone(), c)));
-        }
         tx.commit().await?;
         Ok(())
     }
 
-    /// New containers of images loaded in this bulk load.
+    /// New containers of stored images (their copies are read by sha, for this batch only).
     pub async fn containers(&mut self, containers: &[ContainerRecord]) -> Result<(), WriteError> {
+        let mut tx = self.tx().await?;
+        let mut shas: Vec<&str> = containers.iter().map(|c| c.image_sha.as_str()).collect();
+        shas.sort_unstable();
+        shas.dedup();
+        let mut images: HashMap<String, ImageCopy> = HashMap::with_capacity(shas.len());
+        for chunk in shas.chunks(SHAS_PER_LOOKUP) {
+            let mut cond = Sql::new("sha IN (");
+            cond.push_list(chunk.iter().copied()).push(")");
+            let copies = image_copies(&mut tx, &cond).await?;
+            images.extend(copies.into_iter().map(|c| (c.sha.clone(), c)));
+        }
         let mut rows = Vec::with_capacity(containers.len());
         for c in containers {
-            let image = self
-                .images
+            let image = images
                 .get(&c.image_sha)
                 .ok_or_else(|| WriteError::UnknownImage(c.image_sha.clone()))?;
             rows.push(container_values(c, image));
         }
-        let mut tx = self.tx().await?;
         insert_many(&mut tx, "containers", CONTAINER_COLUMNS, rows).await?;
         tx.commit().await?;
         Ok(())
@@ -190,9 +210,22 @@ impl Bulk<'_> {
         // Severity counts were derived per batch of images, and containers copied them as they
         // went in; what depends on all the containers is derived now.
         let mut tx = self.tx().await?;
-        derive::image_usage(&mut tx, Scope::All)
-            .await
-            .context("counting containers per image")?;
+        // In slices of images: SQLite keeps the old version of each page a statement changes
+        // (to undo the statement alone), in memory (`temp_store = memory`), so one statement
+        // over every image held a copy of the whole table.
+        let span: IdSpan = Sql::new(
+            "SELECT coalesce(min(id), 1) AS first, coalesce(max(id), 0) AS last FROM images",
+        )
+        .fetch_one(Exec::from(&mut tx))
+        .await?;
+        let mut first = span.first;
+        while first <= span.last {
+            let last = first + USAGE_SLICE - 1;
+            derive::image_usage(&mut tx, Scope::Range(first, last))
+                .await
+                .context("counting containers per image")?;
+            first = last + 1;
+        }
         derive::recount_rows(&mut tx).await?;
         derive::all_blocks_changed(&mut tx).await?;
         tx.commit().await?;
@@ -215,13 +248,41 @@ impl Bulk<'_> {
     }
 
     async fn rebuild_indexes(&self) -> anyhow::Result<()> {
+        let db = self.store.jobs_db();
+        let Pool::Sqlite(pool) = &db.pool else {
+            // PostgreSQL sorts in `maintenance_work_mem` and spills to disk past it.
+            for (name, def) in &self.dropped {
+                Sql::new(def.as_str())
+                    .execute(db)
+                    .await
+                    .with_context(|| format!("rebuilding index {name}"))?;
+            }
+            return Ok(());
+        };
+        // SQLite sorts an index's keys in memory up to its cache size and then in temporary
+        // files; the connections keep those in memory (`temp_store = memory`, right for the
+        // small sorts of requests), which for millions of rows is gigabytes. The rebuild runs
+        // on one connection whose temporary files are files (the setting cannot change inside
+        // a transaction, so not in `tx`).
+        let mut conn = pool.acquire().await?;
+        Sql::new("PRAGMA temp_store = FILE")
+            .execute(Exec::Sqlite(&mut conn))
+            .await?;
+        let mut built = Ok(());
         for (name, def) in &self.dropped {
-            Sql::new(def.as_str())
-                .execute(self.store.jobs_db())
+            built = Sql::new(def.as_str())
+                .execute(Exec::Sqlite(&mut conn))
                 .await
-                .with_context(|| format!("rebuilding index {name}"))?;
+                .map(drop)
+                .with_context(|| format!("rebuilding index {name}"));
+            if built.is_err() {
+                break;
+            }
         }
-        Ok(())
+        Sql::new("PRAGMA temp_store = MEMORY")
+            .execute(Exec::Sqlite(&mut conn))
+            .await?;
+        built
     }
 
     /// Puts the dropped indexes back after a failed load, so the database keeps them.

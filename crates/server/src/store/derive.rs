@@ -28,13 +28,15 @@ pub enum Scope<'a> {
     All,
     /// These row ids (images).
     Ids(&'a [i64]),
+    /// The row ids from the first to the second, both included.
+    Range(i64, i64),
 }
 
 /// Ids per statement: far below both engines' bound-parameter limits.
 const CHUNK: usize = 500;
 
-/// Runs `make(condition)` once for `All` (empty condition) or per chunk of ids
-/// (`column IN (…)`).
+/// Runs `make(condition)` once for `All` (empty condition) or `Range` (`column BETWEEN …`),
+/// or per chunk of ids (`column IN (…)`).
 async fn per_scope(
     tx: &mut Tx,
     scope: Scope<'_>,
@@ -47,6 +49,12 @@ async fn per_scope(
             changed += make(&Sql::new("1 = 1"))
                 .execute(Exec::from(&mut *tx))
                 .await?;
+        }
+        Scope::Range(first, last) => {
+            let cond = Sql::new(format!("{column} BETWEEN ? AND ?"))
+                .bind(first)
+                .bind(last);
+            changed += make(&cond).execute(Exec::from(&mut *tx)).await?;
         }
         Scope::Ids(ids) => {
             let mut ids = ids.to_vec();
