@@ -600,7 +600,8 @@ fn first_load_sizes() -> Result<Vec<String>> {
     Ok(lines)
 }
 
-/// The sensor API's figures (`crates/server/tests/api/bench_sensors.rs`, optimised build): one
+/// The sensor API's figures (`crates/server/tests/api/bench_sensors.rs`, in the server's optimised
+/// profile, `server`, the one the benches' server runs in): one
 /// in-process server on a fresh database of the engine; written to
 /// `bench-out/sensors-<engine>.md`.
 fn sensors(engine: &str) -> Result<()> {
@@ -611,7 +612,8 @@ fn sensors(engine: &str) -> Result<()> {
     let mut cmd = cargo();
     cmd.args([
         "test",
-        "--release",
+        "--profile",
+        "server",
         "-p",
         "shipshape-server",
         "--test",

@@ -13,7 +13,7 @@ use crate::bench_database::{BenchDatabase, Engine};
 use crate::bench_writer::{SensorWriter, Written, HOSTNAME};
 use crate::server::Server;
 use crate::wrk::Load;
-use crate::{sh, step, tools};
+use crate::{step, tools};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -54,12 +54,20 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
     // The seeder makes round(3000 × scale) containers.
     let scale = format!("{}", containers as f64 / 3000.0);
     let started = Instant::now();
-    sh(Command::new(&bin).args(["seed", "--demo", "--scale", &scale, "--database-url", &db]))?;
+    let seed_peak = run_watching_memory(Command::new(&bin).args([
+        "seed",
+        "--demo",
+        "--scale",
+        &scale,
+        "--database-url",
+        &db,
+    ]))?;
     let seed_secs = started.elapsed().as_secs_f64();
     let disk = database.disk_bytes()?;
     println!(
-        "seeded in {seed_secs:.1} s ({:.0} containers/s), {} on disk",
+        "seeded in {seed_secs:.1} s ({:.0} containers/s), seeder peak {}, {} on disk",
         containers as f64 / seed_secs,
+        human_bytes(seed_peak),
         human_bytes(disk)
     );
 
@@ -206,8 +214,9 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
         Engine::Postgres => 40.0,
     };
     let idle_row = format!(
-        "| {size} | {seed_secs:.1} | {:.0} | {} | {} | {} | {} |",
+        "| {size} | {seed_secs:.1} | {:.0} | {} | {} | {} | {} | {} |",
         containers as f64 / seed_secs,
+        human_bytes(seed_peak),
         human_bytes(disk),
         idle.iter().map(cell).collect::<Vec<_>>().join(" | "),
         errors(&idle),
@@ -243,6 +252,34 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
         bail!("{}", problems.join("\n"));
     }
     Ok(())
+}
+
+/// Runs `cmd` to its end and answers its peak resident memory in bytes (the kernel's high-water
+/// mark, `VmHWM`, read every 100 ms: the last reading before it exits is its peak, less
+/// whatever it grew in its last 100 ms).
+fn run_watching_memory(cmd: &mut Command) -> Result<u64> {
+    println!("$ {}", crate::show(cmd));
+    let mut child = cmd.spawn().context("starting the seeder")?;
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        let hwm = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            })
+            .unwrap_or(0);
+        peak = peak.max(hwm * 1024);
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    if !status.success() {
+        bail!("`{}` failed ({status})", crate::show(cmd));
+    }
+    Ok(peak)
 }
 
 /// The admin's view of a running server.
@@ -307,7 +344,7 @@ fn sections(engine: Engine, secs: u32) -> [Section; 3] {
                  requests missing issue 16's targets ({target}, p99 ≤ 3 × p50)."
             ),
             format!(
-                "| containers | seed s | containers/s seeded | disk size | {requests} | errors | over target |"
+                "| containers | seed s | containers/s seeded | seeder peak memory | disk size | {requests} | errors | over target |"
             ),
         ),
         section(

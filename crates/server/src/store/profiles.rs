@@ -63,11 +63,20 @@ fn claim(body: &SensorProfileBody, engine: super::db::Engine, now: i64) -> Optio
         }
     }
     if !body.associated_sensor_ids.is_empty() {
-        let mut ids = Sql::new("s.uuid IN (");
-        ids.push_list(body.associated_sensor_ids.iter().map(String::as_str));
-        ids.push(") OR s.sensor_id IN (");
-        ids.push_list(body.associated_sensor_ids.iter().map(String::as_str));
-        ids.push(")");
+        // The ids as one JSON value, not a value each: a profile may name more sensors than
+        // either engine takes values in one statement (32,766 on SQLite, 65,535 on PostgreSQL).
+        let ids_json = serde_json::to_string(&body.associated_sensor_ids).unwrap_or_default();
+        let each = engine.dialect().json_each_text("?");
+        let (before, after) = each.split_once('?').unwrap_or((&each, ""));
+        let mut ids = Sql::new("");
+        for column in ["s.uuid", "s.sensor_id"] {
+            if !ids.text.is_empty() {
+                ids.push(" OR ");
+            }
+            ids.push(&format!("{column} IN (SELECT j.value FROM {before}"))
+                .push_bind(ids_json.as_str())
+                .push(&format!("{after})"));
+        }
         parts.push(ids);
     }
     let mut out: Option<Sql> = None;

@@ -514,3 +514,49 @@ async fn a_sensor_shows_its_profiles_window_state() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_profile_may_name_more_sensors_than_a_statement_takes_values() {
+    // The API takes 10,000 ids; the store is also written by the demo seeder, whose profiles
+    // name every sensor they hold (33,000 and more at ten million containers). Forty thousand
+    // ids, each compared with a sensor's uuid and its id, are more values than either engine
+    // binds in one statement (32,766 on SQLite, 65,535 on PostgreSQL).
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let sensors = app
+        .get_json(&admin, "/csapi/v1.3/sensors?pageSize=2&sort=created:asc")
+        .await;
+    let by_uuid = sensors["data"][0]["uuid"].as_str().unwrap().to_string();
+    let second_uuid = sensors["data"][1]["uuid"].as_str().unwrap().to_string();
+    let by_id = sensors["data"][1]["sensorId"].as_str().unwrap().to_string();
+    let mut body: shipshape_model::profile::SensorProfileBody =
+        serde_json::from_value(profile("Everyone listed")).unwrap();
+    body.associated_sensor_ids = (0..40_000)
+        .map(|i| format!("not-a-sensor-{i:05}"))
+        .collect();
+    body.associated_sensor_ids[17_000] = by_uuid.clone();
+    body.associated_sensor_ids[39_999] = by_id;
+    let made = app
+        .store
+        .create_profile(&body, "test")
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert_eq!(made.sensor_count, 2);
+    for uuid in [&by_uuid, &second_uuid] {
+        let s = app
+            .get_json(&admin, &format!("/csapi/v1.3/sensors/{uuid}"))
+            .await;
+        assert_eq!(s["configurationProfile"], "Everyone listed", "{uuid}");
+    }
+    let listed = app
+        .get_json(
+            &admin,
+            &format!(
+                "/csapi/v1.3/sensors?filter={}",
+                enc("configurationProfile:\"Everyone listed\"")
+            ),
+        )
+        .await;
+    assert_eq!(listed["count"], 2);
+}
