@@ -518,7 +518,9 @@ mod tests {
     #[test]
     fn a_run_replaces_its_size_and_keeps_the_others_sorted() {
         let mut s = sections(Engine::Sqlite, 10);
-        let row = |n: &str, v: &str| format!("| {n} | {v} | 1 | 1 MB | a | b | c | d | 0 | none |");
+        let row = |n: &str, v: &str| {
+            format!("| {n} | {v} | 1 | 1 GB | 1 MB | a | b | c | d | 0 | none |")
+        };
         s[0].rows.insert(1_000_000, row("1,000,000", "old"));
         s[0].rows.insert(100_000, row("100,000", "old"));
         let before = render(Engine::Sqlite, 10, &s);
