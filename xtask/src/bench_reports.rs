@@ -25,15 +25,10 @@ const RSS_LIMIT_MB: f64 = 200.0;
 /// A process's resident memory (`VmRSS`) and its anonymous part (`RssAnon`: without the
 /// pages of files it maps, such as SQLite's database), in KiB.
 fn rss_kib(pid: u32) -> Result<(u64, u64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .with_context(|| format!("no {name} in /proc/<pid>/status"))
-    };
-    Ok((field("VmRSS:")?, field("RssAnon:")?))
+    Ok((
+        crate::status_kib(pid, "VmRSS:")?,
+        crate::status_kib(pid, "RssAnon:")?,
+    ))
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

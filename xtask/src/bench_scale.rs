@@ -260,19 +260,13 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
 fn run_watching_memory(cmd: &mut Command) -> Result<u64> {
     println!("$ {}", crate::show(cmd));
     let mut child = cmd.spawn().context("starting the seeder")?;
-    let status_file = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
-        let hwm = std::fs::read_to_string(&status_file)
-            .ok()
-            .and_then(|s| {
-                let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
-                line.split_whitespace().nth(1)?.parse::<u64>().ok()
-            })
-            .unwrap_or(0);
+        // Unreadable only in the instant the process ends.
+        let hwm = crate::status_kib(child.id(), "VmHWM:").unwrap_or(0);
         peak = peak.max(hwm * 1024);
         std::thread::sleep(Duration::from_millis(100));
     };

@@ -57,6 +57,16 @@ pub fn sh(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// A size field of a process's `/proc/<pid>/status` (`VmRSS:`, `RssAnon:`, `VmHWM:`, …), in KiB.
+pub fn status_kib(pid: u32, name: &str) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .with_context(|| format!("no {name} in /proc/{pid}/status"))
+}
+
 pub fn show(cmd: &Command) -> String {
     let mut s = cmd.get_program().to_string_lossy().into_owned();
     for a in cmd.get_args() {
