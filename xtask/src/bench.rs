@@ -80,7 +80,8 @@ pub fn bench(args: &[String]) -> Result<()> {
         let containers = size
             .parse()
             .with_context(|| format!("--containers takes a number, not '{size}'"))?;
-        return crate::bench_scale::scale(engine, containers, secs);
+        let existing = crate::flag_value(args, "--database-url");
+        return crate::bench_scale::scale(engine, containers, secs, existing.as_deref());
     }
     let containers: f64 = size.and_then(|v| v.parse().ok()).unwrap_or(1_000_000.0);
     let engine_id = engine.id();

@@ -7,6 +7,10 @@
 //! the containers the writer added (its containers match every filter checked) and equal what
 //! a fresh server process on the same database answers. The line for N replaces the one for N
 //! in `bench-out/scale-<engine>.md` and keeps the other sizes'.
+//!
+//! With `--database-url URL` the bench measures that database as it is (seeded before, by
+//! `shipshape seed` or a run of its own): nothing is seeded, and the lines are printed, not
+//! recorded, since the table's lines are of fleets seeded and measured in one run.
 
 use crate::bench::{curl, shipshape_percent, PASSWORD};
 use crate::bench_database::{BenchDatabase, Engine};
@@ -36,7 +40,7 @@ const IDLE: &str = "## Idle";
 const UNDER_WRITER: &str = "## While a sensor-like writer adds 100 containers a second";
 const FIRST: &str = "## First answer (the warm-up request before each idle run)";
 
-pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
+pub fn scale(engine: Engine, containers: u64, secs: u32, existing: Option<&str>) -> Result<()> {
     if !(1..=MAX_CONTAINERS).contains(&containers) {
         bail!("--containers takes 1 to {MAX_CONTAINERS}, not {containers}");
     }
@@ -46,30 +50,43 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
     tools::ensure_wrk()?;
     let bin = Server::build(&[])?;
     // Dropped (the cluster stopped, the directory removed) when the bench ends, failed or not.
-    let database = BenchDatabase::new(engine, "shipshape_scale")?;
-    let db = database.url.clone();
+    let database = match existing {
+        Some(_) => None,
+        None => Some(BenchDatabase::new(engine, "shipshape_scale")?),
+    };
+    let db = match (existing, &database) {
+        (Some(url), _) => url.to_string(),
+        (None, Some(d)) => d.url.clone(),
+        (None, None) => unreachable!("a database is made when none is named"),
+    };
     let mut problems = Vec::new();
 
-    step(&format!("Seeding {} containers", thousands(containers)));
-    // The seeder makes round(3000 × scale) containers.
-    let scale = format!("{}", containers as f64 / 3000.0);
-    let started = Instant::now();
-    let seed_peak = run_watching_memory(Command::new(&bin).args([
-        "seed",
-        "--demo",
-        "--scale",
-        &scale,
-        "--database-url",
-        &db,
-    ]))?;
-    let seed_secs = started.elapsed().as_secs_f64();
-    let disk = database.disk_bytes()?;
-    println!(
-        "seeded in {seed_secs:.1} s ({:.0} containers/s), seeder peak {}, {} on disk",
-        containers as f64 / seed_secs,
-        human_bytes(seed_peak),
-        human_bytes(disk)
-    );
+    let (seed_secs, seed_peak, disk) = match &database {
+        Some(database) => {
+            step(&format!("Seeding {} containers", thousands(containers)));
+            // The seeder makes round(3000 × scale) containers.
+            let scale = format!("{}", containers as f64 / 3000.0);
+            let started = Instant::now();
+            let seed_peak = run_watching_memory(Command::new(&bin).args([
+                "seed",
+                "--demo",
+                "--scale",
+                &scale,
+                "--database-url",
+                &db,
+            ]))?;
+            let seed_secs = started.elapsed().as_secs_f64();
+            let disk = database.disk_bytes()?;
+            println!(
+                "seeded in {seed_secs:.1} s ({:.0} containers/s), seeder peak {}, {} on disk",
+                containers as f64 / seed_secs,
+                human_bytes(seed_peak),
+                human_bytes(disk)
+            );
+            (seed_secs, seed_peak, disk)
+        }
+        None => (f64::NAN, 0, 0),
+    };
 
     step("Starting the server");
     // wrk sends thousands of requests a second with one token.
@@ -80,7 +97,7 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
         token: token.clone(),
     };
     let seeded = api.count(None)?;
-    if seeded != containers {
+    if seeded != containers && database.is_some() {
         problems.push(format!(
             "the list counts {seeded} containers after seeding {containers}"
         ));
@@ -236,6 +253,16 @@ pub fn scale(engine: Engine, containers: u64, secs: u32) -> Result<()> {
     );
     let first_row = format!("| {size} | {} |", first.join(" | "));
 
+    if existing.is_some() {
+        println!(
+            "\nidle:         {idle_row}\nunder writer: {writer_row}\nfirst:        {first_row}"
+        );
+        println!("(a database named by --database-url: measured, not recorded)");
+        if !problems.is_empty() {
+            bail!("{}", problems.join("\n"));
+        }
+        return Ok(());
+    }
     let out = format!("bench-out/scale-{}.md", engine.id());
     let old = std::fs::read_to_string(&out).unwrap_or_default();
     let mut sections = sections(engine, secs);

@@ -1,4 +1,4 @@
-//! Exact counts that stay fast while the data changes: a count is kept per block of 4,096 row
+//! Exact counts that stay fast while the data changes: a count is kept per block of 512 row
 //! ids, and after a write only the blocks it touched are counted again.
 //!
 //! Every list answer carries the exact `count` of its filter. Counting a filter over ten million
@@ -6,7 +6,7 @@
 //! cache keyed by the database version alone is emptied by every write: with a sensor adding
 //! containers every few milliseconds, every list would count again. Instead:
 //!
-//! - the asset tables' triggers note the block (`id / 4096`) of every row written, inserted or
+//! - the asset tables' triggers note the block (`id / 512`) of every row written, inserted or
 //!   deleted, and the version bump that ends each write transaction marks those blocks changed
 //!   at the new version (`changed_blocks`, see `derive::bump_version`; both in the migrations);
 //! - a filter whose clauses read only the row's own columns (see [`is_local`]) is counted
@@ -29,13 +29,13 @@ use super::listing::{Entity, ListError};
 use super::window::{Interval, Window};
 use super::Store;
 use shipshape_qql::Expr;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Row ids per block; the migrations' triggers use the same number.
-pub const BLOCK: i64 = 4096;
+pub const BLOCK: i64 = 512;
 
-/// More changed blocks than this and the filter is counted whole instead.
+/// More changed blocks than this (131,072 rows, as many statements at most) and the filter is
+/// counted whole instead.
 const MAX_RECOUNT: usize = 256;
 
 /// Whether every clause of `filter` reads only its row's own columns, so that whether a row
@@ -68,27 +68,37 @@ pub struct BlockCounts {
     pub version: i64,
     /// The sliding window's interval the counts are for (none without a window).
     interval: Option<Interval>,
-    /// Matching rows per block (blocks without any are left out).
-    per_block: BTreeMap<i64, i64>,
+    /// Matching rows of block `b` at index `b` (as long as the last block with any).
+    per_block: Vec<u32>,
     pub total: u64,
 }
 
 impl BlockCounts {
     fn set(&mut self, block: i64, n: i64) {
-        if n > 0 {
-            self.per_block.insert(block, n);
-        } else {
-            self.per_block.remove(&block);
+        let Ok(b) = usize::try_from(block) else {
+            return;
+        };
+        let n = u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        if b >= self.per_block.len() {
+            if n == 0 {
+                return;
+            }
+            self.per_block.resize(b + 1, 0);
         }
+        self.per_block[b] = n;
     }
 
     fn add(&mut self, block: i64, n: i64) {
-        let now = self.per_block.get(&block).copied().unwrap_or(0) + n;
+        let now = usize::try_from(block)
+            .ok()
+            .and_then(|b| self.per_block.get(b))
+            .map_or(0, |c| i64::from(*c))
+            + n;
         self.set(block, now);
     }
 
     fn sum(&mut self) {
-        self.total = self.per_block.values().map(|n| (*n).max(0) as u64).sum();
+        self.total = self.per_block.iter().map(|n| u64::from(*n)).sum();
     }
 }
 
@@ -235,7 +245,7 @@ impl Store {
                 let mut c = BlockCounts {
                     version,
                     interval,
-                    per_block: BTreeMap::new(),
+                    per_block: Vec::new(),
                     total: 0,
                 };
                 for r in self.grouped(&counted.grouped(d, None, None)).await? {

@@ -11,7 +11,7 @@
 //! | `images.last_used_date` | the latest `updated` of the image's containers (none: `NULL`) |
 //! | `row_counts.n` | the rows of each asset table (the count of an unfiltered list) |
 //! | `store_version.version` | bumped by every asset write (keys the count cache) |
-//! | `changed_blocks` | the blocks of 4,096 row ids each asset write touched, at its version (`store::blocks`) |
+//! | `changed_blocks` | the blocks of 512 row ids each asset write touched, at its version (`store::blocks`) |
 //!
 //! Values derived from a row alone (a sensor's `version_key`, cluster names) are computed in
 //! Rust where the row is written (`store::write`).
