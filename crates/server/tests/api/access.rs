@@ -1141,7 +1141,9 @@ async fn known_and_unknown_names_are_refused_alike_and_throttled_per_name() {
             .form(&[("username", user), ("password", pass)])
             .send()
     };
-    let mut bodies: BTreeMap<&str, (Vec<(u16, bool, String)>, Duration)> = BTreeMap::new();
+    // Per name: (status, has Retry-After, the message's words) of each attempt, and their time.
+    type Seen = (Vec<(u16, bool, String)>, Duration);
+    let mut bodies: BTreeMap<&str, Seen> = BTreeMap::new();
     // The names take turns, so that whatever else the machine is doing slows both alike.
     for _ in 0..4 {
         for user in ["admin", "ghost"] {
