@@ -50,14 +50,13 @@ pub fn scale(engine: Engine, containers: u64, secs: u32, existing: Option<&str>)
     tools::ensure_wrk()?;
     let bin = Server::build(&[])?;
     // Dropped (the cluster stopped, the directory removed) when the bench ends, failed or not.
-    let database = match existing {
-        Some(_) => None,
-        None => Some(BenchDatabase::new(engine, "shipshape_scale")?),
-    };
-    let db = match (existing, &database) {
-        (Some(url), _) => url.to_string(),
-        (None, Some(d)) => d.url.clone(),
-        (None, None) => unreachable!("a database is made when none is named"),
+    let (database, db) = match existing {
+        Some(url) => (None, url.to_string()),
+        None => {
+            let d = BenchDatabase::new(engine, "shipshape_scale")?;
+            let url = d.url.clone();
+            (Some(d), url)
+        }
     };
     let mut problems = Vec::new();
 

@@ -1182,10 +1182,9 @@ async fn known_and_unknown_names_are_refused_alike_and_throttled_per_name() {
         admin, ghost,
         "a known and an unknown name are told the same"
     );
-    // An unknown name is checked against a hash too (equal work): not answered at once, and
-    // not kept waiting longer either (a wide margin: a loaded machine's pauses are not a leak).
+    // An unknown name is checked against a hash too (equal work): not answered at once.
     assert!(
-        *ghost_took * 3 > *admin_took && *admin_took * 10 > *ghost_took,
+        *ghost_took * 3 > *admin_took && *admin_took * 3 > *ghost_took,
         "unknown {ghost_took:?} vs known {admin_took:?}"
     );
     // Another name is not throttled by these; the right password for the throttled one is.
