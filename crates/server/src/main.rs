@@ -75,6 +75,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         &StoreOptions {
             query_limit: std::time::Duration::from_millis(args.query_timeout_ms),
             max_connections: args.max_connections,
+            ..StoreOptions::default()
         },
     )
     .await?;
@@ -154,7 +155,14 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
             demo::MAX_SCALE
         );
     }
-    let store = Store::open(&args.database_url).await?;
+    let store = Store::open_with(
+        &args.database_url,
+        &StoreOptions {
+            memory_map: false,
+            ..StoreOptions::default()
+        },
+    )
+    .await?;
     let opts = demo::DemoOptions {
         scale: args.scale,
         seed: args.seed,

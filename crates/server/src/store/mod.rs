@@ -64,6 +64,10 @@ pub struct StoreOptions {
     pub query_limit: Duration,
     /// Connections of the request pool (the job pool has a few of its own).
     pub max_connections: u32,
+    /// SQLite reads the database file through a memory map of up to 1 GB per connection: the
+    /// server's reads skip a copy. A bulk load mostly writes, and the mapped pages would count
+    /// as its memory (twice over with two connections), so the seeder turns it off.
+    pub memory_map: bool,
 }
 
 impl Default for StoreOptions {
@@ -71,6 +75,7 @@ impl Default for StoreOptions {
         Self {
             query_limit: Duration::from_secs(10),
             max_connections: 10,
+            memory_map: true,
         }
     }
 }
@@ -111,7 +116,7 @@ impl Store {
         let (db, jobs_db) = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             open_postgres(url, max, opts.query_limit).await?
         } else if url.starts_with("sqlite:") {
-            open_sqlite(url, max, opts.query_limit).await?
+            open_sqlite(url, max, opts).await?
         } else {
             anyhow::bail!(
                 "the database URL must start with sqlite: (for example sqlite:data/shipshape.db) \
@@ -265,7 +270,9 @@ fn sibling(file: &std::path::Path, suffix: &str) -> std::path::PathBuf {
 #[error("the server is busy with other queries")]
 pub struct StoreBusy;
 
-async fn open_sqlite(url: &str, max: u32, limit: Duration) -> anyhow::Result<(Db, Db)> {
+async fn open_sqlite(url: &str, max: u32, store: &StoreOptions) -> anyhow::Result<(Db, Db)> {
+    let limit = store.query_limit;
+    let mmap_bytes = if store.memory_map { 1 << 30 } else { 0 };
     let opts = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("bad database URL {url}"))?
         .create_if_missing(true)
@@ -275,7 +282,7 @@ async fn open_sqlite(url: &str, max: u32, limit: Duration) -> anyhow::Result<(Db
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-65536")
         .pragma("temp_store", "memory")
-        .pragma("mmap_size", "1073741824")
+        .pragma("mmap_size", mmap_bytes.to_string())
         // Bulk seeding runs long statements on purpose; slow-query logs would flood stderr.
         .disable_statement_logging();
     if let Some(path) = url
