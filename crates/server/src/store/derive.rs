@@ -19,7 +19,7 @@
 //! The statements are plain SQL that both engines run (`UPDATE … SET (a, b) = (SELECT …)` and
 //! `UPDATE … FROM`; SQLite has had both since 3.33).
 
-use super::db::{Exec, Sql, Tx};
+use super::db::{Engine, Exec, Sql, Tx};
 use super::Entity;
 
 /// Which rows a refresh covers.
@@ -112,6 +112,9 @@ pub async fn container_copies(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()
 /// `images.containers_count`, `hosts_count` and `last_used_date` from the images'
 /// containers.
 pub async fn image_usage(tx: &mut Tx, images: Scope<'_>) -> sqlx::Result<()> {
+    if let Scope::Ids(ids) = images {
+        lock_images(tx, ids).await?;
+    }
     per_scope(tx, images, "images.id", |cond| {
         let mut sql = Sql::new(
             "UPDATE images SET (containers_count, hosts_count, last_used_date) = (SELECT \
@@ -136,6 +139,7 @@ pub async fn image_usage_after_insert(
     sensor: Option<&str>,
     updated: i64,
 ) -> sqlx::Result<()> {
+    lock_images(tx, &[image]).await?;
     let mut sql = Sql::new("UPDATE images SET containers_count = containers_count + 1, ");
     match sensor {
         Some(s) => sql
@@ -156,6 +160,30 @@ pub async fn image_usage_after_insert(
         .push(" ELSE last_used_date END WHERE id = ")
         .push_bind(image);
     sql.execute(Exec::from(&mut *tx)).await?;
+    Ok(())
+}
+
+/// Takes the images' row locks on PostgreSQL, in a statement of its own and in id order,
+/// before their usage is counted from their containers. A statement sees what was committed
+/// when it began: a count that waited for another transaction's lock on the image would still
+/// miss that transaction's container of it (two containers of an image added at once on one
+/// sensor each counting the sensor as a new host; a recount writing over another's `+ 1`).
+/// Counted in the next statement, once the lock came free, the other's rows are committed and
+/// seen. `NO KEY UPDATE`, the lock an `UPDATE` of the row takes: each writer's new container
+/// holds a `KEY SHARE` lock on its image (the foreign key), which `FOR UPDATE` would wait for,
+/// deadlocking two writers. SQLite writes one transaction at a time.
+async fn lock_images(tx: &mut Tx, ids: &[i64]) -> sqlx::Result<()> {
+    if tx.engine() != Engine::Postgres {
+        return Ok(());
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql = super::listing::id_list("SELECT id FROM images WHERE id", chunk);
+        sql.push(" ORDER BY id FOR NO KEY UPDATE");
+        sql.execute(Exec::from(&mut *tx)).await?;
+    }
     Ok(())
 }
 

@@ -576,7 +576,6 @@ impl Store {
             "sha",
         )
         .await?;
-        derive::adjust_rows(&mut tx, Entity::Container, i64::from(before.is_none())).await?;
         match before {
             // A new container: its image's usage moves by arithmetic (a sensor's usual write).
             None => {
@@ -585,6 +584,10 @@ impl Store {
             }
             Some(old) => derive::image_usage(&mut tx, Scope::Ids(&[image.id, old])).await?,
         }
+        // The table's row count after the image, as every write takes them (images, then
+        // `row_counts`, then `store_version`): two writers taking them in opposite orders would
+        // each wait for the other (PostgreSQL ends one with a deadlock error).
+        derive::adjust_rows(&mut tx, Entity::Container, i64::from(before.is_none())).await?;
         derive::bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(id)

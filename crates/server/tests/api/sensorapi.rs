@@ -938,3 +938,126 @@ async fn sensors_that_stop_checking_in_become_unknown() {
         1
     );
 }
+
+/// Sensors send their events in several requests at once. However the requests interleave, an
+/// image counts each sensor running its containers once (`associatedHostsCount`) and each
+/// container once: on PostgreSQL a request counting an image's hosts while another request's
+/// container of that image is not yet committed must see it once committed, or both count the
+/// sensor as new.
+#[tokio::test]
+async fn containers_sent_at_once_count_each_host_once() {
+    use futures_util::future::join_all;
+    let app = spawn_with(Options {
+        seed: false,
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let (_, key) = new_key(&app, &admin, "GENERAL", None).await;
+    let mut creds = Vec::new();
+    for host in ["web-1", "web-2", "web-3"] {
+        creds.push(register(&app, &key, host).await.1);
+    }
+    const REQUESTS: usize = 8;
+    const PER_REQUEST: usize = 2;
+    for round in 0..5usize {
+        let image = format!("{:064x}", 0xfeed_0000 + round);
+        for cred in &creds {
+            let pull = json!([{"type": "image", "action": "pull", "image": {"sha": image}}]);
+            assert_eq!(events(&app, cred, pull).await.status(), 200);
+        }
+        let mut sent = Vec::new();
+        for (s, cred) in creds.iter().enumerate() {
+            for r in 0..REQUESTS {
+                let batch: Vec<Value> = (0..PER_REQUEST)
+                    .map(|k| {
+                        let sha = format!("{:064x}", (round << 16) | (s << 12) | (r << 8) | k);
+                        json!({"type": "container", "action": "create", "container":
+                            {"sha": sha, "name": "web", "imageSha": image}})
+                    })
+                    .collect();
+                sent.push(events(&app, cred, json!(batch)));
+            }
+        }
+        for res in join_all(sent).await {
+            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        }
+        let img = app
+            .get_json(&admin, &format!("/csapi/v1.3/images/{image}"))
+            .await;
+        assert_eq!(img["associatedHostsCount"], creds.len(), "round {round}");
+        assert_eq!(
+            img["associatedContainersCount"],
+            creds.len() * REQUESTS * PER_REQUEST,
+            "round {round}"
+        );
+    }
+}
+
+/// A deletion job takes an image's containers away while a sensor adds more of it: the image's
+/// counts after both are its containers' (a job's recount must not write over a container a
+/// sensor committed while the recount waited for the image).
+#[tokio::test]
+async fn an_image_counts_its_containers_after_a_deletion_and_a_sensor_race() {
+    use futures_util::future::join_all;
+    let app = spawn_with(Options {
+        seed: false,
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let (_, key) = new_key(&app, &admin, "GENERAL", None).await;
+    let old = register(&app, &key, "web-1").await.1;
+    let new = register(&app, &key, "web-2").await.1;
+    let image = hex('7');
+    let container = |sensor: usize, n: usize| format!("{:064x}", (sensor << 20) | n);
+    let create = |sensor: usize, from: usize, to: usize| {
+        let batch: Vec<Value> = (from..to)
+            .map(|n| {
+                json!({"type": "container", "action": "create", "container":
+                    {"sha": container(sensor, n), "name": "web", "imageSha": image}})
+            })
+            .collect();
+        json!(batch)
+    };
+    // The old host's containers: three chunks of the deletion job.
+    const OLD: usize = 1_500;
+    for from in (0..OLD).step_by(250) {
+        let res = events(&app, &old, create(1, from, from + 250)).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+    let res = app
+        .client
+        .delete(app.url("/csapi/v1.3/containers"))
+        .bearer_auth(&admin)
+        .json(&json!({"filter": "host.hostname:web-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let job: Value = res.json().await.unwrap();
+    // The new host adds containers of the image while the job runs.
+    const NEW: usize = 200;
+    let sent = (0..NEW)
+        .step_by(5)
+        .map(|from| events(&app, &new, create(2, from, from + 5)));
+    for res in join_all(sent).await {
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+    let done = app
+        .wait_job(&admin, job["deletionJobId"].as_str().unwrap())
+        .await;
+    assert_eq!(done["deleted"], OLD, "{done}");
+    let listed = app
+        .get_json(
+            &admin,
+            &format!("/csapi/v1.3/containers?pageSize=1&filter=imageSha:{image}"),
+        )
+        .await;
+    assert_eq!(listed["count"], NEW);
+    let img = app
+        .get_json(&admin, &format!("/csapi/v1.3/images/{image}"))
+        .await;
+    assert_eq!(img["associatedContainersCount"], NEW, "{img}");
+    assert_eq!(img["associatedHostsCount"], 1, "{img}");
+}
