@@ -76,12 +76,23 @@ pub fn bench(args: &[String]) -> Result<()> {
     let size = crate::flag_value(args, "--containers");
     // A size named without `--full` (or `--purge-only`) is a line of issue 16's scale table;
     // with no size, the bench is the full set at 1,000,000 as it always was.
-    if let (Some(size), false, false) = (&size, purge_only, args.iter().any(|a| a == "--full")) {
-        let containers = size
-            .parse()
-            .with_context(|| format!("--containers takes a number, not '{size}'"))?;
-        let existing = crate::flag_value(args, "--database-url");
-        return crate::bench_scale::scale(engine, containers, secs, existing.as_deref());
+    // An existing database (`--database-url`) is measured as it is: its size is what it holds.
+    let existing = crate::flag_value(args, "--database-url");
+    let full = purge_only || args.iter().any(|a| a == "--full");
+    match (&size, existing) {
+        (Some(_), Some(_)) if !full => {
+            bail!("--database-url measures the database as it is: its size is what it holds, not --containers")
+        }
+        (None, Some(url)) if !full => {
+            return crate::bench_scale::scale(engine, None, secs, Some(&url));
+        }
+        (Some(size), None) if !full => {
+            let containers = size
+                .parse()
+                .with_context(|| format!("--containers takes a number, not '{size}'"))?;
+            return crate::bench_scale::scale(engine, Some(containers), secs, None);
+        }
+        _ => {}
     }
     let containers: f64 = size.and_then(|v| v.parse().ok()).unwrap_or(1_000_000.0);
     let engine_id = engine.id();

@@ -40,9 +40,16 @@ const IDLE: &str = "## Idle";
 const UNDER_WRITER: &str = "## While a sensor-like writer adds 100 containers a second";
 const FIRST: &str = "## First answer (the warm-up request before each idle run)";
 
-pub fn scale(engine: Engine, containers: u64, secs: u32, existing: Option<&str>) -> Result<()> {
-    if !(1..=MAX_CONTAINERS).contains(&containers) {
-        bail!("--containers takes 1 to {MAX_CONTAINERS}, not {containers}");
+/// `containers` to seed a new database with, or `existing`: the URL of a database measured as
+/// it is (its lines printed, not recorded).
+pub fn scale(
+    engine: Engine,
+    containers: Option<u64>,
+    secs: u32,
+    existing: Option<&str>,
+) -> Result<()> {
+    if let Some(n) = containers.filter(|n| !(1..=MAX_CONTAINERS).contains(n)) {
+        bail!("--containers takes 1 to {MAX_CONTAINERS}, not {n}");
     }
     if !HOSTNAME.starts_with("node-1") {
         bail!("the writer's host must match `host.hostname:node-1*`");
@@ -50,18 +57,20 @@ pub fn scale(engine: Engine, containers: u64, secs: u32, existing: Option<&str>)
     tools::ensure_wrk()?;
     let bin = Server::build(&[])?;
     // Dropped (the cluster stopped, the directory removed) when the bench ends, failed or not.
-    let (database, db) = match existing {
-        Some(url) => (None, url.to_string()),
-        None => {
+    let (database, db) = match (existing, containers) {
+        (Some(url), _) => (None, url.to_string()),
+        (None, Some(n)) => {
             let d = BenchDatabase::new(engine, "shipshape_scale")?;
             let url = d.url.clone();
-            (Some(d), url)
+            (Some((d, n)), url)
         }
+        (None, None) => bail!("a size to seed (--containers N) or a database (--database-url)"),
     };
     let mut problems = Vec::new();
 
     let (seed_secs, seed_peak, disk) = match &database {
-        Some(database) => {
+        Some((database, containers)) => {
+            let containers = *containers;
             step(&format!("Seeding {} containers", thousands(containers)));
             // The seeder makes round(3000 × scale) containers.
             let scale = format!("{}", containers as f64 / 3000.0);
@@ -96,11 +105,17 @@ pub fn scale(engine: Engine, containers: u64, secs: u32, existing: Option<&str>)
         token: token.clone(),
     };
     let seeded = api.count(None)?;
-    if seeded != containers && database.is_some() {
-        problems.push(format!(
-            "the list counts {seeded} containers after seeding {containers}"
-        ));
-    }
+    let containers = match containers {
+        Some(n) if n != seeded => {
+            problems.push(format!(
+                "the list counts {seeded} containers after seeding {n}"
+            ));
+            n
+        }
+        Some(n) => n,
+        // An existing database: its lines are labelled with what it holds.
+        None => seeded,
+    };
     let page = (containers / 2).clamp(1, 500);
     let sha = api.get(&format!(
         "/csapi/v1.3/containers?pageSize=1&pageNumber={page}"

@@ -32,7 +32,7 @@ fn main() -> Result<()> {
             println!("cargo xtask bench [--engine sqlite|postgres] [--containers N [--full]] [--seconds S] [--purge-only] [--size-only] [--sensors] [--reports]");
             println!("                                                      no size, or --full: seed 1,000,000 (or N) containers and measure the API under load (bench-out/results-<engine>.md);");
             println!("                                                      --containers N alone: the scale line for N, idle and under a sensor-like writer (bench-out/scale-<engine>.md);");
-            println!("                                                      with --database-url URL: that database measured as it is (printed, not recorded)");
+            println!("                                                      --database-url URL instead of a size: that database as it is (printed, not recorded)");
             Ok(())
         }
         Some(other) => bail!("unknown xtask command '{other}': use run, test or bench"),
