@@ -77,6 +77,16 @@ impl BenchDatabase {
         })
     }
 
+    /// Puts what was written on the disk before anything is measured: PostgreSQL's changed
+    /// buffers with a checkpoint (else the checkpointer writes them later, amid the requests),
+    /// then the kernel's dirty pages.
+    pub fn settle(&self) -> Result<()> {
+        if self.file.is_none() {
+            crate::postgres::psql(&self.url, "CHECKPOINT")?;
+        }
+        crate::sh(&mut std::process::Command::new("sync"))
+    }
+
     /// The database's size on disk in bytes: the SQLite file with its `-wal` and `-shm`, or
     /// `pg_database_size` (tables, indexes and TOAST; not the cluster's WAL).
     pub fn disk_bytes(&self) -> Result<u64> {

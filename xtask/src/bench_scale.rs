@@ -17,7 +17,7 @@ use crate::bench_database::{BenchDatabase, Engine};
 use crate::bench_writer::{SensorWriter, Written, HOSTNAME};
 use crate::server::Server;
 use crate::wrk::Load;
-use crate::{sh, step, tools};
+use crate::{step, tools};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -94,8 +94,8 @@ pub fn scale(
             // The seeder's writes reach the disk before anything is measured: at 10,000,000
             // the kernel was still writing gigabytes of them back while the first requests ran.
             let synced = Instant::now();
-            sh(&mut Command::new("sync"))?;
-            println!("synced in {:.1} s", synced.elapsed().as_secs_f64());
+            database.settle()?;
+            println!("on disk in {:.1} s more", synced.elapsed().as_secs_f64());
             (seed_secs, seed_peak, disk)
         }
         None => (f64::NAN, 0, 0),
