@@ -78,21 +78,21 @@ pub fn bench(args: &[String]) -> Result<()> {
     // with no size, the bench is the full set at 1,000,000 as it always was.
     // An existing database (`--database-url`) is measured as it is: its size is what it holds.
     let existing = crate::flag_value(args, "--database-url");
-    let full = purge_only || args.iter().any(|a| a == "--full");
-    match (&size, existing) {
-        (Some(_), Some(_)) if !full => {
-            bail!("--database-url measures the database as it is: its size is what it holds, not --containers")
+    if !(purge_only || args.iter().any(|a| a == "--full")) {
+        use crate::bench_scale::{scale, Measured};
+        match (&size, existing) {
+            (Some(_), Some(_)) => bail!(
+                "--database-url measures the database as it is: its size is what it holds, not --containers"
+            ),
+            (None, Some(url)) => return scale(engine, Measured::Existing(&url), secs),
+            (Some(size), None) => {
+                let containers = size
+                    .parse()
+                    .with_context(|| format!("--containers takes a number, not '{size}'"))?;
+                return scale(engine, Measured::Seeded(containers), secs);
+            }
+            (None, None) => {}
         }
-        (None, Some(url)) if !full => {
-            return crate::bench_scale::scale(engine, None, secs, Some(&url));
-        }
-        (Some(size), None) if !full => {
-            let containers = size
-                .parse()
-                .with_context(|| format!("--containers takes a number, not '{size}'"))?;
-            return crate::bench_scale::scale(engine, Some(containers), secs, None);
-        }
-        _ => {}
     }
     let containers: f64 = size.and_then(|v| v.parse().ok()).unwrap_or(1_000_000.0);
     let engine_id = engine.id();

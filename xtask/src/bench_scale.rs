@@ -40,16 +40,19 @@ const IDLE: &str = "## Idle";
 const UNDER_WRITER: &str = "## While a sensor-like writer adds 100 containers a second";
 const FIRST: &str = "## First answer (the warm-up request before each idle run)";
 
-/// `containers` to seed a new database with, or `existing`: the URL of a database measured as
-/// it is (its lines printed, not recorded).
-pub fn scale(
-    engine: Engine,
-    containers: Option<u64>,
-    secs: u32,
-    existing: Option<&str>,
-) -> Result<()> {
-    if let Some(n) = containers.filter(|n| !(1..=MAX_CONTAINERS).contains(n)) {
-        bail!("--containers takes 1 to {MAX_CONTAINERS}, not {n}");
+/// What the scale bench measures.
+pub enum Measured<'a> {
+    /// A new database seeded with this many containers; its lines are recorded.
+    Seeded(u64),
+    /// The database at this URL as it is; its lines are printed, not recorded.
+    Existing(&'a str),
+}
+
+pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
+    if let Measured::Seeded(n) = measured {
+        if !(1..=MAX_CONTAINERS).contains(&n) {
+            bail!("--containers takes 1 to {MAX_CONTAINERS}, not {n}");
+        }
     }
     if !HOSTNAME.starts_with("node-1") {
         bail!("the writer's host must match `host.hostname:node-1*`");
@@ -57,14 +60,13 @@ pub fn scale(
     tools::ensure_wrk()?;
     let bin = Server::build(&[])?;
     // Dropped (the cluster stopped, the directory removed) when the bench ends, failed or not.
-    let (database, db) = match (existing, containers) {
-        (Some(url), _) => (None, url.to_string()),
-        (None, Some(n)) => {
+    let (database, db) = match measured {
+        Measured::Existing(url) => (None, url.to_string()),
+        Measured::Seeded(n) => {
             let d = BenchDatabase::new(engine, "shipshape_scale")?;
             let url = d.url.clone();
             (Some((d, n)), url)
         }
-        (None, None) => bail!("a size to seed (--containers N) or a database (--database-url)"),
     };
     let mut problems = Vec::new();
 
@@ -91,8 +93,8 @@ pub fn scale(
                 human_bytes(seed_peak),
                 human_bytes(disk)
             );
-            // The seeder's writes reach the disk before anything is measured: at 10,000,000
-            // the kernel was still writing gigabytes of them back while the first requests ran.
+            // The load reaches the disk before anything is measured: PostgreSQL's checkpointer
+            // was still writing gigabytes of it while the 3,000,000 run's requests ran.
             let synced = Instant::now();
             database.settle()?;
             println!("on disk in {:.1} s more", synced.elapsed().as_secs_f64());
@@ -110,16 +112,17 @@ pub fn scale(
         token: token.clone(),
     };
     let seeded = api.count(None)?;
-    let containers = match containers {
-        Some(n) if n != seeded => {
-            problems.push(format!(
-                "the list counts {seeded} containers after seeding {n}"
-            ));
+    let containers = match measured {
+        Measured::Seeded(n) => {
+            if n != seeded {
+                problems.push(format!(
+                    "the list counts {seeded} containers after seeding {n}"
+                ));
+            }
             n
         }
-        Some(n) => n,
-        // An existing database: its lines are labelled with what it holds.
-        None => seeded,
+        // Its lines are labelled with what it holds.
+        Measured::Existing(_) => seeded,
     };
     let page = (containers / 2).clamp(1, 500);
     let sha = api.get(&format!(
@@ -277,7 +280,7 @@ pub fn scale(
     );
     let first_row = format!("| {size} | {} |", first.join(" | "));
 
-    if existing.is_some() {
+    if let Measured::Existing(_) = measured {
         println!(
             "\nidle:         {idle_row}\nunder writer: {writer_row}\nfirst:        {first_row}"
         );

@@ -176,14 +176,12 @@ async fn lock_images(tx: &mut Tx, ids: &[i64]) -> sqlx::Result<()> {
     if tx.engine() != Engine::Postgres {
         return Ok(());
     }
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql = super::listing::id_list("SELECT id FROM images WHERE id", chunk);
-        sql.push(" ORDER BY id FOR NO KEY UPDATE");
-        sql.execute(Exec::from(&mut *tx)).await?;
-    }
+    per_scope(tx, Scope::Ids(ids), "id", |cond| {
+        let mut sql = Sql::new("SELECT id FROM images WHERE ");
+        sql.append(cond).push(" ORDER BY id FOR NO KEY UPDATE");
+        sql
+    })
+    .await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! UNKNOWN.
 
 use crate::common::*;
+use futures_util::future::join_all;
 use serde_json::{json, Value};
 use shipshape_model::Role;
 use std::path::PathBuf;
@@ -97,6 +98,15 @@ fn due_containers(v: &Value) -> Vec<String> {
 
 fn hex(c: char) -> String {
     std::iter::repeat_n(c, 64).collect()
+}
+
+/// `create` events of new containers `shas` of the image `image`.
+fn creates(image: &str, shas: impl Iterator<Item = String>) -> Value {
+    shas.map(|sha| {
+        json!({"type": "container", "action": "create", "container":
+            {"sha": sha, "name": "web", "imageSha": image}})
+    })
+    .collect()
 }
 
 #[tokio::test]
@@ -946,7 +956,6 @@ async fn sensors_that_stop_checking_in_become_unknown() {
 /// sensor as new.
 #[tokio::test]
 async fn containers_sent_at_once_count_each_host_once() {
-    use futures_util::future::join_all;
     let app = spawn_with(Options {
         seed: false,
         ..Default::default()
@@ -969,14 +978,9 @@ async fn containers_sent_at_once_count_each_host_once() {
         let mut sent = Vec::new();
         for (s, cred) in creds.iter().enumerate() {
             for r in 0..REQUESTS {
-                let batch: Vec<Value> = (0..PER_REQUEST)
-                    .map(|k| {
-                        let sha = format!("{:064x}", (round << 16) | (s << 12) | (r << 8) | k);
-                        json!({"type": "container", "action": "create", "container":
-                            {"sha": sha, "name": "web", "imageSha": image}})
-                    })
-                    .collect();
-                sent.push(events(&app, cred, json!(batch)));
+                let shas = (0..PER_REQUEST)
+                    .map(|k| format!("{:064x}", (round << 16) | (s << 12) | (r << 8) | k));
+                sent.push(events(&app, cred, creates(&image, shas)));
             }
         }
         for res in join_all(sent).await {
@@ -999,7 +1003,6 @@ async fn containers_sent_at_once_count_each_host_once() {
 /// sensor committed while the recount waited for the image).
 #[tokio::test]
 async fn an_image_counts_its_containers_after_a_deletion_and_a_sensor_race() {
-    use futures_util::future::join_all;
     let app = spawn_with(Options {
         seed: false,
         ..Default::default()
@@ -1010,15 +1013,11 @@ async fn an_image_counts_its_containers_after_a_deletion_and_a_sensor_race() {
     let old = register(&app, &key, "web-1").await.1;
     let new = register(&app, &key, "web-2").await.1;
     let image = hex('7');
-    let container = |sensor: usize, n: usize| format!("{:064x}", (sensor << 20) | n);
     let create = |sensor: usize, from: usize, to: usize| {
-        let batch: Vec<Value> = (from..to)
-            .map(|n| {
-                json!({"type": "container", "action": "create", "container":
-                    {"sha": container(sensor, n), "name": "web", "imageSha": image}})
-            })
-            .collect();
-        json!(batch)
+        creates(
+            &image,
+            (from..to).map(move |n| format!("{:064x}", (sensor << 20) | n)),
+        )
     };
     // The old host's containers: three chunks of the deletion job.
     const OLD: usize = 1_500;
