@@ -2,7 +2,8 @@
 //! 16's scale table. Seeds N demo containers (timed; the database's size on disk after), starts
 //! the optimised server, and measures the table's four requests with wrk, idle (after one
 //! warm-up request each, timed apart), then again while a sensor-like writer
-//! (`bench_writer`) adds 100 containers a second through the sensor API. After the writer
+//! (`bench_writer`) adds 100 containers a second through the sensor API. A run during which
+//! the hypervisor stole more than 1 % of the CPU is measured again (see [`undisturbed`]). After the writer
 //! stops, the counts must be exact: each filtered list's `count` must have grown by exactly
 //! the containers the writer added (its containers match every filter checked) and equal what
 //! a fresh server process on the same database answers. The line for N replaces the one for N
@@ -39,6 +40,7 @@ const REQUESTS: [&str; 4] = [
 const IDLE: &str = "## Idle";
 const UNDER_WRITER: &str = "## While a sensor-like writer adds 100 containers a second";
 const FIRST: &str = "## First answer (the warm-up request before each idle run)";
+const STOLEN: &str = "## CPU stolen by the hypervisor";
 
 /// What the scale bench measures.
 pub enum Measured<'a> {
@@ -150,6 +152,7 @@ pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
     ));
     let mut first = Vec::new();
     let mut idle = Vec::new();
+    let mut idle_runs = 0;
     for (name, url) in REQUESTS.iter().zip(&urls) {
         // One warm-up request so the first wrk sample is not a cold cache; its time is the
         // first answer's, before anything was kept.
@@ -168,9 +171,7 @@ pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
             problems.push(format!("the warm-up request of {name} failed"));
         }
         first.push(took.map_or("failed".into(), |s| format!("{:.1}", s * 1000.0)));
-        let load = crate::wrk::load(url, &token, secs)?;
-        println!("{name}: {}", cell(&load));
-        idle.push(load);
+        idle.push(undisturbed(name, url, &token, secs, &mut idle_runs)?);
     }
 
     step("The same four while a sensor-like writer adds 100 containers a second");
@@ -198,10 +199,9 @@ pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
     let writer = SensorWriter::start(&api.base, &token, &image)?;
     std::thread::sleep(Duration::from_secs(1));
     let mut busy = Vec::new();
+    let mut busy_runs = 0;
     for (name, url) in REQUESTS.iter().zip(&urls) {
-        let load = crate::wrk::load(url, &token, secs)?;
-        println!("{name}: {}", cell(&load));
-        busy.push(load);
+        busy.push(undisturbed(name, url, &token, secs, &mut busy_runs)?);
     }
     let written = writer.stop();
     println!(
@@ -279,10 +279,16 @@ pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
         misses(&busy, limit)
     );
     let first_row = format!("| {size} | {} |", first.join(" | "));
+    let stolen_row = format!(
+        "| {size} | {} | {idle_runs} | {} | {busy_runs} |",
+        stolen(&idle),
+        stolen(&busy)
+    );
 
     if let Measured::Existing(_) = measured {
         println!(
-            "\nidle:         {idle_row}\nunder writer: {writer_row}\nfirst:        {first_row}"
+            "\nidle:         {idle_row}\nunder writer: {writer_row}\nfirst:        {first_row}\n\
+             stolen:       {stolen_row}"
         );
         println!("(a database named by --database-url: measured, not recorded)");
         if !problems.is_empty() {
@@ -293,7 +299,10 @@ pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
     let out = format!("bench-out/scale-{}.md", engine.id());
     let old = std::fs::read_to_string(&out).unwrap_or_default();
     let mut sections = sections(engine, secs);
-    for (section, row) in sections.iter_mut().zip([idle_row, writer_row, first_row]) {
+    for (section, row) in sections
+        .iter_mut()
+        .zip([idle_row, writer_row, first_row, stolen_row])
+    {
         section.rows = rows_of(&old, section.heading, &section.columns);
         section.rows.insert(containers, row);
     }
@@ -306,6 +315,39 @@ pub fn scale(engine: Engine, measured: Measured<'_>, secs: u32) -> Result<()> {
         bail!("{}", problems.join("\n"));
     }
     Ok(())
+}
+
+/// A run of wrk in which the hypervisor took at most this share of the CPU, in percent.
+const STOLEN_AT_MOST: f64 = 1.0;
+/// Runs of one request at most, while the hypervisor takes more.
+const RUNS: usize = 3;
+
+/// `url` under wrk for `secs` seconds, measured again (up to [`RUNS`] runs) while the
+/// hypervisor took more than [`STOLEN_AT_MOST`] % of the CPU: the run it took least from.
+///
+/// On these virtual machines freeing gigabytes (the seeder's exit, its write-ahead log
+/// emptied) is followed by 15 to 30 s in which the host takes the memory back and steals 10 to
+/// 20 % of the CPU in bursts every few seconds; under load, requests waiting out a burst made
+/// p99 30 ms against a p50 of 2.4 (the 10,000,000-container SQLite database, twice), against
+/// 5 ms for the same request with nothing stolen.
+fn undisturbed(name: &str, url: &str, token: &str, secs: u32, runs: &mut usize) -> Result<Load> {
+    let mut kept: Option<Load> = None;
+    for run in 1..=RUNS {
+        *runs += 1;
+        let load = crate::wrk::load(url, token, secs)?;
+        let stolen = load.stolen.unwrap_or(0.0);
+        println!("{name}: {} ({stolen:.1} % stolen, run {run})", cell(&load));
+        let better = kept
+            .as_ref()
+            .is_none_or(|k| stolen < k.stolen.unwrap_or(0.0));
+        if better {
+            kept = Some(load);
+        }
+        if stolen <= STOLEN_AT_MOST {
+            break;
+        }
+    }
+    kept.context("no run of wrk")
 }
 
 /// Runs `cmd` to its end and answers its peak resident memory in bytes (the kernel's high-water
@@ -368,7 +410,7 @@ struct Section {
     rows: BTreeMap<u64, String>,
 }
 
-fn sections(engine: Engine, secs: u32) -> [Section; 3] {
+fn sections(engine: Engine, secs: u32) -> [Section; 4] {
     let requests = REQUESTS
         .iter()
         .map(|r| format!("{r} p50 / p99 / max ms"))
@@ -421,6 +463,20 @@ fn sections(engine: Engine, secs: u32) -> [Section; 3] {
                     .collect::<Vec<_>>()
                     .join(" | ")
             ),
+        ),
+        section(
+            STOLEN,
+            format!(
+                "The share of the machine's CPU time the hypervisor gave to others during each \
+                 request's recorded run (`steal` in `/proc/stat`), list / detail / the two filters. \
+                 A run losing more than {STOLEN_AT_MOST:.0} % was measured again, {RUNS} runs at \
+                 most, and the run losing least is the one in the tables above; \"runs\" counts \
+                 the wrk runs of the four requests (4 when none was measured again). Freeing \
+                 gigabytes, as the seeder does when it ends, is followed on these virtual machines \
+                 by 15 to 30 s in which the host takes the memory back and steals 10 to 20 % of \
+                 the CPU in bursts: requests waiting out a burst made p99 30 ms against 5 ms."
+            ),
+            "| containers | idle % stolen | idle runs | under the writer % stolen | under the writer runs |".into(),
         ),
     ]
 }
@@ -477,6 +533,15 @@ fn columns_of(row: &str) -> usize {
 
 fn cell(l: &Load) -> String {
     format!("{:.1} / {:.1} / {:.1}", l.p50, l.p99, l.max)
+}
+
+/// Each run's stolen share, as `0.0 / 0.3 / …` (`?` where it could not be read).
+fn stolen(loads: &[Load]) -> String {
+    loads
+        .iter()
+        .map(|l| l.stolen.map_or("?".into(), |s| format!("{s:.1}")))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 fn errors(loads: &[Load]) -> u64 {
@@ -560,7 +625,16 @@ mod tests {
             rps: 0.0,
             non2xx: String::new(),
             errors: 0,
+            stolen: Some(0.0),
         }
+    }
+
+    #[test]
+    fn stolen_shares_read_one_decimal_each_and_a_question_mark_for_none() {
+        let mut loads = [load(1.0, 2.0), load(1.0, 2.0), load(1.0, 2.0)];
+        loads[1].stolen = Some(12.345);
+        loads[2].stolen = None;
+        assert_eq!(stolen(&loads), "0.0 / 12.3 / ?");
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub struct Load {
     pub non2xx: String,
     /// Answers not 2xx or 3xx, and connect, read, write errors and timeouts.
     pub errors: u64,
+    /// The share of the machine's CPU time the hypervisor gave to others during the run, in
+    /// percent (`steal` in `/proc/stat`; none where that cannot be read).
+    pub stolen: Option<f64>,
 }
 
 /// `url` under load for `secs` seconds. A request is waited for 30 s (wrk's default of 2 s would
@@ -22,6 +25,7 @@ pub struct Load {
 pub fn load(url: &str, token: &str, secs: u32) -> Result<Load> {
     let auth = format!("Authorization: Bearer {token}");
     let duration = format!("{secs}s");
+    let cpu_before = cpu_times();
     let out = Command::new("wrk")
         .args([
             "-t1",
@@ -35,6 +39,9 @@ pub fn load(url: &str, token: &str, secs: u32) -> Result<Load> {
         .args(["-H", &auth, url])
         .output()
         .context("running wrk")?;
+    let stolen = cpu_before
+        .zip(cpu_times())
+        .and_then(|(a, b)| a.stolen_until(&b));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let ms = |label: &str| -> f64 {
         text.lines()
@@ -79,7 +86,44 @@ pub fn load(url: &str, token: &str, secs: u32) -> Result<Load> {
         rps,
         errors: numbers(non2xx.split(':').nth(1).unwrap_or("")) + socket_errors,
         non2xx: non2xx.to_string(),
+        stolen,
     })
+}
+
+/// The machine's CPU time so far, in ticks: all of it, and what the hypervisor stole.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct CpuTimes {
+    total: u64,
+    steal: u64,
+}
+
+impl CpuTimes {
+    /// `/proc/stat`'s first line: `cpu user nice system idle iowait irq softirq steal …`
+    /// (the guest times after `steal` are counted in `user` already).
+    fn parse(stat: &str) -> Option<CpuTimes> {
+        let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+        let ticks = line
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .map(|t| t.parse::<u64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some(CpuTimes {
+            total: ticks.iter().sum(),
+            steal: *ticks.get(7)?,
+        })
+    }
+
+    /// The percentage of the CPU time from `self` to `later` that was stolen.
+    fn stolen_until(&self, later: &CpuTimes) -> Option<f64> {
+        let total = later.total.checked_sub(self.total).filter(|t| *t > 0)?;
+        let steal = later.steal.checked_sub(self.steal)?;
+        Some(steal as f64 * 100.0 / total as f64)
+    }
+}
+
+fn cpu_times() -> Option<CpuTimes> {
+    CpuTimes::parse(&std::fs::read_to_string("/proc/stat").ok()?)
 }
 
 fn parse_duration_ms(v: &str) -> f64 {
@@ -96,7 +140,30 @@ fn parse_duration_ms(v: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration_ms;
+    use super::{parse_duration_ms, CpuTimes};
+
+    #[test]
+    fn stolen_time_is_the_share_of_all_cpu_time_between_two_readings() {
+        let before = CpuTimes::parse(
+            "cpu  100 5 50 800 10 0 5 30 0 0\ncpu0 50 2 25 400 5 0 2 15 0 0\nintr 1 2 3\n",
+        )
+        .unwrap();
+        assert_eq!(
+            before,
+            CpuTimes {
+                total: 1000,
+                steal: 30
+            }
+        );
+        // 200 more ticks, 50 of them stolen.
+        let after = CpuTimes::parse("cpu  200 5 80 820 10 0 5 80 7 0\n").unwrap();
+        assert_eq!(before.stolen_until(&after), Some(25.0));
+        // No time passed, or a reading from before: nothing to say.
+        assert_eq!(before.stolen_until(&before), None);
+        assert_eq!(after.stolen_until(&before), None);
+        assert_eq!(CpuTimes::parse("cpu  1 2 3\n"), None);
+        assert_eq!(CpuTimes::parse("intr 1 2\n"), None);
+    }
 
     #[test]
     fn wrk_durations_read_as_milliseconds() {
