@@ -38,6 +38,12 @@ pub enum ApiError {
     /// The database work of the request ran past its time limit, or no connection came free.
     #[error("{0}")]
     Unavailable(String),
+    /// Not available yet, and likely to be after `retry_after_secs`.
+    #[error("{message}")]
+    NotYet {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -47,6 +53,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// What a client reads when its query ran too long.
 pub const TIMEOUT_MESSAGE: &str = "The query took longer than this server's time limit and was \
     stopped. Narrow the filter (or ask an administrator to raise --query-timeout-ms) and try again.";
+
+/// What a client reads when the first count of its filter outlasted the time limit.
+pub const COUNTING_MESSAGE: &str = "Counting the matches of this filter for the first time takes \
+    longer than this server's time limit; the count goes on without the request. Ask again in a \
+    few seconds: the answer comes from it.";
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
@@ -70,6 +81,13 @@ impl From<crate::store::listing::ListError> for ApiError {
             crate::store::listing::ListError::Busy(_) => ApiError::Unavailable(
                 "The server is busy with other queries; try again shortly.".into(),
             ),
+            crate::store::listing::ListError::StillCounting => ApiError::NotYet {
+                message: COUNTING_MESSAGE.into(),
+                retry_after_secs: 5,
+            },
+            crate::store::listing::ListError::CountFailed(e) => {
+                ApiError::Internal(anyhow::anyhow!("a first count in the background: {e}"))
+            }
         }
     }
 }
@@ -97,7 +115,7 @@ impl ApiError {
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::NotYet { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -182,6 +200,9 @@ impl IntoResponse for ApiError {
             }
             ApiError::TooMany {
                 retry_after_secs, ..
+            }
+            | ApiError::NotYet {
+                retry_after_secs, ..
             } => Some(retry_after_secs),
             _ => None,
         };
@@ -212,5 +233,13 @@ mod tests {
             error_code(StatusCode::PAYLOAD_TOO_LARGE),
             "413 PAYLOAD_TOO_LARGE"
         );
+    }
+
+    #[test]
+    fn a_count_still_going_on_is_a_503_saying_when_to_ask_again() {
+        let res = ApiError::from(crate::store::listing::ListError::StillCounting).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/json");
     }
 }

@@ -179,6 +179,9 @@ pub struct CountCache {
     /// Striped locks: one count at a time per filter (and a few unrelated filters sharing a
     /// stripe wait on each other, which is harmless).
     counting: [tokio::sync::Mutex<()>; 32],
+    /// First counts going on in the background (`store::blocks`), by block-count key: each
+    /// answers its total, or why it failed, when it ends.
+    pub(crate) first_counts: Mutex<HashMap<String, super::blocks::FirstCount>>,
 }
 
 impl CountCache {
@@ -321,6 +324,13 @@ pub enum ListError {
     Db(#[from] sqlx::Error),
     #[error(transparent)]
     Busy(#[from] StoreBusy),
+    /// A filter's first count outlasted the request's time limit and goes on in the background
+    /// (`store::blocks`): asked again later, it answers from there.
+    #[error("the first count of this filter is still going on")]
+    StillCounting,
+    /// A first count in the background failed (its cause is logged where it ran).
+    #[error("counting failed: {0}")]
+    CountFailed(String),
 }
 
 /// A row of a page, which carries the database version it was read at and, for a page of

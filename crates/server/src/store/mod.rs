@@ -101,8 +101,10 @@ pub struct Store {
     pub(crate) profile_cache: Arc<profiles::ProfileCache>,
 }
 
-/// Connections the job pool keeps beside the request pool.
-const JOB_CONNECTIONS: u32 = 3;
+/// Connections the job pool keeps beside the request pool (opened as needed): three for jobs
+/// and maintenance, and one for each first count going on in the background
+/// (`blocks::FIRST_COUNTS`).
+const JOB_CONNECTIONS: u32 = 5;
 
 impl Store {
     /// Opens (creating an SQLite file when missing) and migrates the database at `url`:
