@@ -463,7 +463,8 @@ fn add_error_answers(path: &str, op: &mut Operation) {
     if path.starts_with("/csapi/") || path.starts_with("/sensorapi/") || path == "/auth" {
         add(
             "503",
-            "The query ran past the server's time limit, or the server is busy",
+            "The query ran past the server's time limit, the server is busy, or a filter's \
+             first count goes on after the limit (then `Retry-After` says when to ask again)",
         );
     }
 }
