@@ -3,8 +3,8 @@
 //! the optimised server, and measures the table's four requests with wrk, idle (after one
 //! warm-up request each, timed apart), then again while a sensor-like writer
 //! (`bench_writer`) adds 100 containers a second through the sensor API. A run during which
-//! the hypervisor stole more than 1 % of the CPU is measured again (see [`undisturbed`]). After the writer
-//! stops, the counts must be exact: each filtered list's `count` must have grown by exactly
+//! the hypervisor stole more than 1 % of the CPU is measured again (see [`undisturbed`]).
+//! After the writer stops, the counts must be exact: each filtered list's `count` must have grown by exactly
 //! the containers the writer added (its containers match every filter checked) and equal what
 //! a fresh server process on the same database answers. The line for N replaces the one for N
 //! in `bench-out/scale-<engine>.md` and keeps the other sizes'.
@@ -325,11 +325,12 @@ const RUNS: usize = 3;
 /// `url` under wrk for `secs` seconds, measured again (up to [`RUNS`] runs) while the
 /// hypervisor took more than [`STOLEN_AT_MOST`] % of the CPU: the run it took least from.
 ///
-/// On these virtual machines freeing gigabytes (the seeder's exit, its write-ahead log
-/// emptied) is followed by 15 to 30 s in which the host takes the memory back and steals 10 to
-/// 20 % of the CPU in bursts every few seconds; under load, requests waiting out a burst made
-/// p99 30 ms against a p50 of 2.4 (the 10,000,000-container SQLite database, twice), against
-/// 5 ms for the same request with nothing stolen.
+/// These virtual machines hand memory the guest frees back to the host (the balloon's free
+/// page reporting), and the host then steals 10 to 20 % of the CPU in bursts every few seconds
+/// for 15 to 30 s (measured after dropping 7 GB of page cache; the seeder's exit and its
+/// emptied write-ahead log free as much). Under load, requests waiting out a burst made the
+/// 10,000,000-container SQLite list's p99 30 ms against a p50 of 2.4, twice, where runs with
+/// nothing stolen had 5 to 7 ms.
 fn undisturbed(name: &str, url: &str, token: &str, secs: u32, runs: &mut usize) -> Result<Load> {
     let mut kept: Option<Load> = None;
     for run in 1..=RUNS {
